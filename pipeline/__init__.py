@@ -1,0 +1,1 @@
+"""govreport-indicators: indicators from Chinese local-government reports, traced to sentences."""

@@ -1,0 +1,133 @@
+"""The inventory of the raw folder: one row per file, with its bytes' hash, encoding and metadata.
+
+This is the faithful layer: it reads every file as it is and decides only whether it can be
+used. A bad file is quarantined with a reason a person understands; the rest go on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from pipeline.lib.encoding import Decoded, decode_bytes
+from pipeline.lib.manifest import MANIFEST_NAMES, load_manifest
+from pipeline.lib.metadata import infer_metadata, region_level
+
+REPORT_COLUMNS: dict[str, Any] = {
+    "report_id": pl.String,
+    "source_file": pl.String,
+    "sha256": pl.String,
+    "n_bytes": pl.Int64,
+    "encoding": pl.String,
+    "status": pl.String,
+    "reason": pl.String,
+    "note": pl.String,
+    "region": pl.String,
+    "region_level": pl.String,
+    "report_type": pl.String,
+    "review_year": pl.Int32,
+    "plan_year": pl.Int32,
+    "publish_date": pl.Date,
+    "source_url": pl.String,
+    "metadata_source": pl.String,
+}
+METADATA_FIELDS = ("region", "region_level", "report_type", "review_year", "plan_year", "publish_date")
+
+
+class RawFolderError(FileNotFoundError):
+    """The raw folder itself is missing or unreadable."""
+
+
+@dataclass(frozen=True)
+class RawFile:
+    """A raw file as read: where it is, its bytes' hash, and its decoded text (if any)."""
+
+    source_file: str
+    sha256: str
+    n_bytes: int
+    decoded: Decoded
+
+
+def report_id_for(source_file: str) -> str:
+    """A stable id from the file's path: `sub/000_abc.txt` → `sub__000_abc`."""
+    stem = source_file.rsplit(".", 1)[0] if "." in Path(source_file).name else source_file
+    return re.sub(r"[^0-9A-Za-z_\-\u4e00-\u9fff]+", "_", stem.replace("/", "__")).strip("_")
+
+
+def list_raw_files(raw: Path) -> list[str]:
+    """Every report file under `raw`, as sorted paths relative to it (manifest and hidden files aside)."""
+    if not raw.is_dir():
+        raise RawFolderError(f"the raw folder {raw} does not exist: create it or set GOVREPORT_RAW")
+    out = []
+    for path in raw.rglob("*"):
+        rel = path.relative_to(raw).as_posix()
+        if path.is_file() and not any(p.startswith(".") for p in rel.split("/")) and rel not in MANIFEST_NAMES:
+            out.append(rel)
+    return sorted(out)
+
+
+def read_raw_file(raw: Path, source_file: str) -> RawFile:
+    """Read and decode one file; an unreadable file becomes a problem, not an exception."""
+    try:
+        data = (raw / source_file).read_bytes()
+    except OSError as err:
+        return RawFile(source_file, "", 0, Decoded(None, None, f"the file cannot be read: {err.strerror}"))
+    return RawFile(source_file, hashlib.sha256(data).hexdigest(), len(data), decode_bytes(data))
+
+
+def inventory_row(raw_file: RawFile, manifest_entry: dict[str, Any] | None,
+                  duplicate_of: str | None) -> dict[str, Any]:
+    """One `reports` row: manifest metadata first, what the text tells where the manifest is silent."""
+    entry = dict(manifest_entry or {})
+    decoded = raw_file.decoded
+    problem = decoded.problem or (f"a byte-identical duplicate of {duplicate_of}" if duplicate_of else None)
+    inferred = infer_metadata(decoded.text) if decoded.text else {}
+    row: dict[str, Any] = {
+        "report_id": entry.get("report_id") or report_id_for(raw_file.source_file),
+        "source_file": raw_file.source_file,
+        "sha256": raw_file.sha256,
+        "n_bytes": raw_file.n_bytes,
+        "encoding": decoded.encoding,
+        "status": "quarantined" if problem else "ok",
+        "reason": problem,
+        "note": decoded.note,
+        "source_url": entry.get("source_url"),
+        "metadata_source": "manifest" if manifest_entry is not None else "inferred",
+    }
+    for field in METADATA_FIELDS:
+        row[field] = entry.get(field, inferred.get(field))
+    if row["region_level"] is None:
+        row["region_level"] = region_level(row["region"])
+    return row
+
+
+def build_inventory(raw: Path) -> tuple[pl.DataFrame, dict[str, str]]:
+    """The `reports` rows for every file in `raw`, and the decoded text of each usable one.
+
+    Raises `ManifestError` for a malformed manifest and `RawFolderError` for a missing folder:
+    both are mistakes to fix before anything can be trusted.
+    """
+    manifest = load_manifest(raw)
+    rows: list[dict[str, Any]] = []
+    texts: dict[str, str] = {}
+    first_with_hash: dict[str, str] = {}
+    for source_file in list_raw_files(raw):
+        raw_file = read_raw_file(raw, source_file)
+        duplicate_of = first_with_hash.get(raw_file.sha256) if raw_file.sha256 else None
+        if raw_file.sha256 and duplicate_of is None:
+            first_with_hash[raw_file.sha256] = source_file
+        row = inventory_row(raw_file, manifest.get(source_file), duplicate_of)
+        rows.append(row)
+        if row["status"] == "ok":
+            texts[row["report_id"]] = raw_file.decoded.text or ""
+    frame = pl.DataFrame(rows, schema=REPORT_COLUMNS) if rows else pl.DataFrame(schema=REPORT_COLUMNS)
+    duplicated_ids = frame.filter(pl.col("report_id").is_duplicated())["report_id"].unique().to_list()
+    if duplicated_ids:
+        raise ValueError(f"report ids {duplicated_ids} are used by more than one file: give each its own "
+                         "report_id in the manifest")
+    return frame, texts

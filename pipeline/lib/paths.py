@@ -1,0 +1,24 @@
+"""Where inputs and outputs live: `GOVREPORT_RAW` and `GOVREPORT_WAREHOUSE`, as SPEC.md says."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def raw_dir() -> Path:
+    """The folder of raw report texts (default `raw/` in the project)."""
+    return Path(os.environ.get("GOVREPORT_RAW") or PROJECT_ROOT / "raw").resolve()
+
+
+def warehouse_dir() -> Path:
+    """The folder the warehouse is published to (default `warehouse/` in the project)."""
+    return Path(os.environ.get("GOVREPORT_WAREHOUSE") or PROJECT_ROOT / "warehouse").resolve()
+
+
+def work_dir() -> Path:
+    """Intermediate results between assets and the per-report cache: beside, never inside, what
+    users read, so a failed run cannot touch the published warehouse."""
+    return warehouse_dir() / ".work"
