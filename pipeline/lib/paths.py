@@ -22,3 +22,19 @@ def work_dir() -> Path:
     """Intermediate results between assets and the per-report cache: beside, never inside, what
     users read, so a failed run cannot touch the published warehouse."""
     return warehouse_dir() / ".work"
+
+
+def asset_dir(name: str) -> Path:
+    """Where the frames of the asset `name` are kept between runs."""
+    return work_dir() / "assets" / name
+
+
+def ledger_path(stage: str) -> Path:
+    """The fingerprints of the reports a per-report stage computed last (see `batch.py`)."""
+    return work_dir() / "ledgers" / f"{stage}.parquet"
+
+
+def gold_dir() -> Path:
+    """Hand-made gold facts (`GOVREPORT_GOLD`, default `tests/gold`): when they cover reports of the
+    run, the facts asset shows its score against them."""
+    return Path(os.environ.get("GOVREPORT_GOLD") or PROJECT_ROOT / "tests" / "gold").resolve()

@@ -1,0 +1,37 @@
+"""Extract: the indicator facts read from the sentences, scored against gold where it exists (issue 4)."""
+
+import dagster as dg
+import polars as pl
+
+from pipeline.defs.metadata import table_metadata
+from pipeline.lib.batch import read_previous
+from pipeline.lib.paths import asset_dir, gold_dir, ledger_path
+from pipeline.lib.stages import extract_reports
+
+
+@dg.asset(
+    group_name="extract",
+    kinds={"polars"},
+    description="One row per quantitative statement about an indicator: subject, dictionary code, metric, "
+                "signed value, unit, bound, stretch, status and period, with the offsets of the number in "
+                "the normalized text and the clause it was read from.",
+)
+def facts(context: dg.AssetExecutionContext, reports: pl.DataFrame, documents: pl.DataFrame,
+          sentences: pl.DataFrame):
+    previous = read_previous(asset_dir("facts")).get("frame")
+    run = extract_reports(reports, documents, sentences, previous, ledger_path("extract"))
+    frame = run.tables["facts"]
+    context.log.info(f"extracted facts of {run.n_computed} report(s), reused {run.n_reused} unchanged")
+    extra: dict = {"reports_computed": run.n_computed, "reports_reused": run.n_reused,
+                   "facts_with_code": frame.filter(pl.col("indicator_code").is_not_null()).height}
+    gold = gold_dir()
+    if gold.is_dir():
+        from pipeline.lib.evaluate import score_facts
+
+        score = score_facts(frame, reports, gold)
+        if score.get("reports"):
+            for mode in ("strict", "lenient"):
+                for k in ("precision", "recall", "f1"):
+                    extra[f"gold_{mode}_{k}"] = round(float(score[mode][k]), 4)
+            extra["gold_reports_scored"] = len(score["reports"])
+    return dg.MaterializeResult(value=frame, metadata=table_metadata(frame, **extra))

@@ -1,0 +1,41 @@
+"""Normalize: clean text, sentences with sections, and every edit on record (issue 3)."""
+
+import dagster as dg
+import polars as pl
+
+from pipeline.defs.metadata import table_metadata
+from pipeline.lib.batch import read_previous
+from pipeline.lib.paths import asset_dir, ledger_path, raw_dir
+from pipeline.lib.stages import NORMALIZED_TABLES, normalize_reports
+
+_DESCRIPTIONS = {
+    "documents": "The normalized full text of each usable report: widths folded, markup, web chrome, "
+                 "page-break markers and scraper spam removed. Offsets in `sentences` and `facts` point here.",
+    "sentences": "The normalized text cut into sentences, each with its exact offsets, its heading path "
+                 "(`section_path`) and the role of its section (review, targets, tasks, other).",
+    "normalization_edits": "Every change normalization made to the raw text (kind, raw offsets, raw text, "
+                           "replacement): nothing of the raw text is lost.",
+}
+
+
+@dg.multi_asset(
+    outs={name: dg.AssetOut(group_name="normalize", kinds={"polars"}, description=_DESCRIPTIONS[name])
+          for name in NORMALIZED_TABLES},
+    ins={"reports": dg.AssetIn()},
+    name="normalize",
+)
+def normalize(context: dg.AssetExecutionContext, reports: pl.DataFrame):
+    previous = {name: read_previous(asset_dir(name)).get("frame") for name in NORMALIZED_TABLES}
+    run = normalize_reports(reports, raw_dir(), {k: v for k, v in previous.items() if v is not None},
+                            ledger_path("normalize"))
+    context.log.info(f"normalized {run.n_computed} report(s), reused {run.n_reused} unchanged")
+    for name in NORMALIZED_TABLES:
+        frame = run.tables[name]
+        extra = {"reports_computed": run.n_computed, "reports_reused": run.n_reused}
+        if name == "sentences" and frame.height:
+            roles = frame.group_by("section_role").len().sort("section_role")
+            extra["sentences_by_role"] = dg.MetadataValue.json(dict(roles.iter_rows()))
+        if name == "normalization_edits" and frame.height:
+            kinds = frame.group_by("kind").len().sort("kind")
+            extra["edits_by_kind"] = dg.MetadataValue.json(dict(kinds.iter_rows()))
+        yield dg.Output(frame, output_name=name, metadata=table_metadata(frame, **extra))

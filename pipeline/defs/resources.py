@@ -1,0 +1,49 @@
+"""Resources, declared once: where intermediate tables live between assets."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import dagster as dg
+import polars as pl
+
+from pipeline.lib.paths import asset_dir
+
+
+class FrameStore(dg.ConfigurableIOManager):
+    """Keeps each asset's polars frame (or dict of frames) as Parquet under `warehouse/.work/assets`.
+
+    Intermediates live beside the published warehouse, never in it: users only ever read what
+    the publish step swapped in whole.
+    """
+
+    def _path(self, key: dg.AssetKey) -> Path:
+        return asset_dir("__".join(key.path))
+
+    def handle_output(self, context: dg.OutputContext, obj: object) -> None:
+        if obj is None:
+            return
+        path = self._path(context.asset_key)
+        tmp = path.with_name(path.name + ".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        frames = obj if isinstance(obj, dict) else {"frame": obj}
+        for name, frame in frames.items():
+            frame.write_parquet(tmp / f"{name}.parquet")
+        (tmp / ".dict").write_text("1" if isinstance(obj, dict) else "0")
+        shutil.rmtree(path, ignore_errors=True)
+        tmp.rename(path)
+
+    def load_input(self, context: dg.InputContext) -> object:
+        path = self._path(context.asset_key)
+        if not path.exists():
+            raise FileNotFoundError(f"{context.asset_key.to_user_string()} has not been materialized yet "
+                                    f"(nothing at {path}): materialize it first, or materialize everything")
+        frames = {p.stem: pl.read_parquet(p) for p in sorted(path.glob("*.parquet"))}
+        return frames if (path / ".dict").read_text() == "1" else frames["frame"]
+
+
+@dg.definitions
+def resources() -> dg.Definitions:
+    return dg.Definitions(resources={"io_manager": FrameStore()})

@@ -1,0 +1,120 @@
+"""Run a per-report stage over many reports: in parallel, and only for what changed.
+
+Each report's work (normalize, extract) is a pure function of its bytes, its metadata and the
+code. So a report whose fingerprint (sha256 + metadata + code version) is the same as in the
+previous run keeps its previous rows, and only new or changed reports are computed. This is
+what lets one new report join a 10,000-report warehouse in seconds.
+
+The computed reports are cut into batches that run in a process pool; a batch is the unit that
+a Dagster executor could equally run on another machine (see docs in the README).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from functools import cache
+from pathlib import Path
+from typing import Any, TypeVar
+
+import polars as pl
+
+from pipeline.lib.paths import PROJECT_ROOT
+
+T = TypeVar("T")
+BATCH_SIZE = 64
+
+# The files whose change must invalidate cached results: all library code and its data.
+_CODE_GLOBS = ("pipeline/lib/*.py", "pipeline/data/*", "schemas/indicators.yaml")
+
+
+@cache
+def code_version() -> str:
+    """A hash of the library code and data files: a change to any rule recomputes every report."""
+    digest = hashlib.sha256()
+    for pattern in _CODE_GLOBS:
+        for path in sorted(PROJECT_ROOT.glob(pattern)):
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def fingerprint(row: dict[str, Any], fields: Sequence[str]) -> str:
+    """What a report's result depends on: the named fields of its row, and the code version."""
+    digest = hashlib.sha256(code_version().encode())
+    for field in fields:
+        digest.update(f"\x1f{field}={row.get(field)}".encode())
+    return digest.hexdigest()[:24]
+
+
+def workers() -> int:
+    """Worker processes: `GOVREPORT_WORKERS`, default one per core."""
+    return max(1, int(os.environ.get("GOVREPORT_WORKERS") or os.cpu_count() or 1))
+
+
+def batches(items: Sequence[T], size: int = BATCH_SIZE) -> list[list[T]]:
+    """Consecutive slices of at most `size` items."""
+    return [list(items[i : i + size]) for i in range(0, len(items), size)]
+
+
+def run_batches(fn: Callable[..., T], jobs: Iterable[tuple], n_workers: int | None = None) -> list[T]:
+    """`fn(*job)` for every job, in order; in a process pool when there is more than one job and worker."""
+    jobs = list(jobs)
+    n = min(n_workers or workers(), len(jobs))
+    if n <= 1:
+        return [fn(*job) for job in jobs]
+    with ProcessPoolExecutor(max_workers=n) as pool:
+        return list(pool.map(fn, *zip(*jobs, strict=True)))
+
+
+def previous_rows(previous: pl.DataFrame | None, keep: set[str], schema: dict[str, Any]) -> pl.DataFrame:
+    """The rows of reports that did not change since the previous run (an empty frame if none)."""
+    if previous is None or not keep or "report_id" not in previous.columns:
+        return pl.DataFrame(schema=schema)
+    if dict(previous.schema) != dict(schema):
+        return pl.DataFrame(schema=schema)  # the table's shape changed: recompute everything
+    return previous.filter(pl.col("report_id").is_in(sorted(keep)))
+
+
+def read_previous(folder: Path) -> dict[str, pl.DataFrame]:
+    """The frames an asset stored in its previous run (empty when there was none)."""
+    if not folder.is_dir():
+        return {}
+    return {p.stem: pl.read_parquet(p) for p in sorted(folder.glob("*.parquet"))}
+
+
+LEDGER_SCHEMA = {"report_id": pl.String, "fingerprint": pl.String, "n_rows": pl.Int64}
+
+
+def read_ledger(path: Path) -> pl.DataFrame:
+    """Which fingerprint each report had when its rows were last computed, and how many rows."""
+    return pl.read_parquet(path) if path.is_file() else pl.DataFrame(schema=LEDGER_SCHEMA)
+
+
+def reusable(ledger: pl.DataFrame, current: dict[str, str], previous: pl.DataFrame | None) -> set[str]:
+    """Reports whose fingerprint is unchanged and whose previous rows are all there.
+
+    The row count guards against a ledger written by a run whose output was then lost.
+    """
+    if previous is None or ledger.is_empty() or "report_id" not in previous.columns:
+        return set()
+    counts = dict(previous.group_by("report_id").len().iter_rows())
+    return {
+        rid for rid, fp, n in ledger.iter_rows()
+        if current.get(rid) == fp and counts.get(rid, 0) == n
+    }
+
+
+def write_ledger(path: Path, fingerprints: dict[str, str], rows: pl.DataFrame) -> None:
+    """Record the fingerprints and row counts of this run's output."""
+    counts = dict(rows.group_by("report_id").len().iter_rows()) if rows.height else {}
+    ledger = pl.DataFrame(
+        {"report_id": list(fingerprints), "fingerprint": list(fingerprints.values()),
+         "n_rows": [counts.get(rid, 0) for rid in fingerprints]}, schema=LEDGER_SCHEMA,
+    ).sort("report_id")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    ledger.write_parquet(tmp)
+    tmp.replace(path)

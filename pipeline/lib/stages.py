@@ -1,0 +1,117 @@
+"""The two per-report stages, normalize and extract, over a whole inventory.
+
+Plain functions that the Dagster assets call: each computes only the reports whose fingerprint
+changed since the ledger was written, in batches across worker processes, and keeps the
+previous rows of the others (see `batch.py`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from pipeline.lib import batch
+from pipeline.lib.inventory import read_raw_file
+
+NORMALIZE_INPUTS = ("sha256", "report_type", "review_year", "plan_year")
+EXTRACT_INPUTS = ("sha256", "region", "region_level", "report_type", "review_year", "plan_year",
+                  "publish_date")
+NORMALIZED_TABLES = ("documents", "sentences", "normalization_edits")
+
+
+@dataclass(frozen=True)
+class StageRun:
+    """What a stage produced, and how much of it was computed rather than reused."""
+
+    tables: dict[str, pl.DataFrame]
+    n_computed: int
+    n_reused: int
+
+
+def _ok_rows(reports: pl.DataFrame) -> list[dict[str, Any]]:
+    return reports.filter(pl.col("status") == "ok").sort("report_id").to_dicts()
+
+
+def normalize_batch(raw: str, rows: list[dict[str, Any]]) -> dict[str, pl.DataFrame]:
+    """Normalize a batch of reports read from the raw folder: the three normalized tables."""
+    from pipeline.lib import normalize as nz
+
+    out: dict[str, list[dict[str, Any]]] = {name: [] for name in NORMALIZED_TABLES}
+    for row in rows:
+        raw_file = read_raw_file(Path(raw), row["source_file"])
+        report = nz.normalize_report(raw_file.decoded.text or "", report_type=row["report_type"],
+                                     review_year=row["review_year"], plan_year=row["plan_year"])
+        out["documents"] += nz.documents_rows(row["report_id"], report)
+        out["sentences"] += nz.sentence_rows(row["report_id"], report)
+        out["normalization_edits"] += nz.edit_rows(row["report_id"], report)
+    schemas = normalized_schemas()
+    return {name: pl.DataFrame(out[name], schema=schemas[name]) for name in NORMALIZED_TABLES}
+
+
+def normalized_schemas() -> dict[str, dict[str, Any]]:
+    from pipeline.lib import normalize as nz
+
+    return {"documents": nz.DOCUMENT_COLUMNS, "sentences": nz.SENTENCE_COLUMNS,
+            "normalization_edits": nz.EDIT_COLUMNS}
+
+
+def normalize_reports(reports: pl.DataFrame, raw: Path, previous: dict[str, pl.DataFrame],
+                      ledger_path: Path) -> StageRun:
+    """`documents`, `sentences` and `normalization_edits` for every usable report."""
+    rows = _ok_rows(reports)
+    current = {r["report_id"]: batch.fingerprint(r, NORMALIZE_INPUTS) for r in rows}
+    keep = batch.reusable(batch.read_ledger(ledger_path), current, previous.get("documents"))
+    todo = [r for r in rows if r["report_id"] not in keep]
+    schemas = normalized_schemas()
+    parts = [{name: batch.previous_rows(previous.get(name), keep, schemas[name]) for name in NORMALIZED_TABLES}]
+    parts += batch.run_batches(normalize_batch, [(str(raw), b) for b in batch.batches(todo)])
+    tables = {name: pl.concat([p[name] for p in parts], how="vertical").sort(_key(name))
+              for name in NORMALIZED_TABLES}
+    batch.write_ledger(ledger_path, current, tables["documents"])
+    return StageRun(tables, n_computed=len(todo), n_reused=len(keep))
+
+
+def _key(table: str) -> list[str]:
+    return {"documents": ["report_id"], "sentences": ["report_id", "sentence_id"],
+            "normalization_edits": ["report_id", "edit_id"], "facts": ["report_id", "span_start", "fact_id"]}[table]
+
+
+def extract_batch(rows: list[dict[str, Any]], documents: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
+    """Extract the facts of a batch of reports from their normalized text and sentences."""
+    from pipeline.lib.facts import FACT_COLUMNS, extract_facts
+    from pipeline.lib.normalize import Sentence
+
+    texts = dict(documents.select("report_id", "text").iter_rows())
+    by_report = sentences.partition_by("report_id", as_dict=True, maintain_order=True)
+    fields = list(Sentence.__dataclass_fields__)
+    out: list[dict[str, Any]] = []
+    for row in rows:
+        frame = by_report.get((row["report_id"],))
+        sents = [] if frame is None else [Sentence(**s) for s in frame.select(fields).iter_rows(named=True)]
+        out += extract_facts(row, texts.get(row["report_id"], ""), sents)
+    return pl.DataFrame(out, schema=FACT_COLUMNS)
+
+
+def extract_reports(reports: pl.DataFrame, documents: pl.DataFrame, sentences: pl.DataFrame,
+                    previous: pl.DataFrame | None, ledger_path: Path) -> StageRun:
+    """`facts` for every normalized report."""
+    from pipeline.lib.facts import FACT_COLUMNS
+
+    normalized = set(documents["report_id"].to_list())
+    rows = [r for r in _ok_rows(reports) if r["report_id"] in normalized]
+    # The normalized text is a function of the sha256 and the code version, both in the fingerprint.
+    current = {r["report_id"]: batch.fingerprint(r, EXTRACT_INPUTS) for r in rows}
+    keep = batch.reusable(batch.read_ledger(ledger_path), current, previous)
+    todo = [r for r in rows if r["report_id"] not in keep]
+    jobs = []
+    for b in batch.batches(todo):
+        ids = [r["report_id"] for r in b]
+        jobs.append((b, documents.filter(pl.col("report_id").is_in(ids)),
+                     sentences.filter(pl.col("report_id").is_in(ids))))
+    parts = [batch.previous_rows(previous, keep, FACT_COLUMNS), *batch.run_batches(extract_batch, jobs)]
+    facts = pl.concat(parts, how="vertical").sort(_key("facts"))
+    batch.write_ledger(ledger_path, current, facts)
+    return StageRun({"facts": facts}, n_computed=len(todo), n_reused=len(keep))
