@@ -73,7 +73,7 @@ def test_seeds_with_manifest(seed_raw: dict[str, Path], instance: dg.DagsterInst
 
 def test_file_missing_from_manifest_is_inferred(seed_raw: dict[str, Path]) -> None:
     (seed_raw["raw"] / "extra.txt").write_text(SEED.replace("青岛", "日照"), encoding="utf-8")
-    frame, _ = build_inventory(seed_raw["raw"])
+    frame = build_inventory(seed_raw["raw"])
     extra = frame.filter(pl.col("source_file") == "extra.txt").row(0, named=True)
     assert extra["metadata_source"] == "inferred" and extra["region"] == "日照市" and extra["status"] == "ok"
 

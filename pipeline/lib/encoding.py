@@ -9,7 +9,7 @@ encodings, whose answer we accept only when the decoded text is recognisably Chi
 from __future__ import annotations
 
 import codecs
-import unicodedata
+import re
 from dataclasses import dataclass
 
 from charset_normalizer import from_bytes
@@ -32,19 +32,21 @@ class Decoded:
     note: str | None = None  # set when the file is usable but a person should know something
 
 
+_SAMPLE_CHARS = 20_000  # enough to judge a file; judging every character of a huge file is waste
+_CJK = re.compile(r"[\u4e00-\u9fff\u3000-\u303f]")
+_SPACE = re.compile(r"\s")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ud800-\udfff\ue000-\uf8ff]")
+
+
 def _cjk_share(text: str) -> float:
-    letters = [c for c in text if not c.isspace()]
-    if not letters:
-        return 0.0
-    cjk = sum(1 for c in letters if "\u4e00" <= c <= "\u9fff" or "\u3000" <= c <= "\u303f")
-    return cjk / len(letters)
+    sample = text[:_SAMPLE_CHARS]
+    letters = len(sample) - len(_SPACE.findall(sample))
+    return len(_CJK.findall(sample)) / letters if letters else 0.0
 
 
 def _control_share(text: str) -> float:
-    if not text:
-        return 0.0
-    bad = sum(1 for c in text if unicodedata.category(c) in ("Cc", "Cs", "Co") and c not in "\n\r\t\f")
-    return bad / len(text)
+    sample = text[:_SAMPLE_CHARS]
+    return len(_CONTROL.findall(sample)) / len(sample) if sample else 0.0
 
 
 def decode_bytes(data: bytes) -> Decoded:

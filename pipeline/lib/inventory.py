@@ -106,15 +106,14 @@ def inventory_row(raw_file: RawFile, manifest_entry: dict[str, Any] | None,
     return row
 
 
-def build_inventory(raw: Path) -> tuple[pl.DataFrame, dict[str, str]]:
-    """The `reports` rows for every file in `raw`, and the decoded text of each usable one.
+def build_inventory(raw: Path) -> pl.DataFrame:
+    """The `reports` rows for every file in `raw` (texts are read again, per batch, by normalize).
 
     Raises `ManifestError` for a malformed manifest and `RawFolderError` for a missing folder:
     both are mistakes to fix before anything can be trusted.
     """
     manifest = load_manifest(raw)
     rows: list[dict[str, Any]] = []
-    texts: dict[str, str] = {}
     first_with_hash: dict[str, str] = {}
     for source_file in list_raw_files(raw):
         raw_file = read_raw_file(raw, source_file)
@@ -123,11 +122,9 @@ def build_inventory(raw: Path) -> tuple[pl.DataFrame, dict[str, str]]:
             first_with_hash[raw_file.sha256] = source_file
         row = inventory_row(raw_file, manifest.get(source_file), duplicate_of)
         rows.append(row)
-        if row["status"] == "ok":
-            texts[row["report_id"]] = raw_file.decoded.text or ""
     frame = pl.DataFrame(rows, schema=REPORT_COLUMNS) if rows else pl.DataFrame(schema=REPORT_COLUMNS)
     duplicated_ids = frame.filter(pl.col("report_id").is_duplicated())["report_id"].unique().to_list()
     if duplicated_ids:
         raise ValueError(f"report ids {duplicated_ids} are used by more than one file: give each its own "
                          "report_id in the manifest")
-    return frame, texts
+    return frame

@@ -4,6 +4,7 @@
 import dagster as dg
 import polars as pl
 
+from pipeline.defs.errors import user_errors
 from pipeline.defs.metadata import table_metadata
 from pipeline.lib.inventory import build_inventory
 from pipeline.lib.paths import raw_dir
@@ -20,7 +21,8 @@ from pipeline.lib.paths import raw_dir
 )
 def reports(context: dg.AssetExecutionContext):
     raw = raw_dir()
-    frame, _texts = build_inventory(raw)
+    with user_errors(context):
+        frame = build_inventory(raw)
     quarantined = frame.filter(pl.col("status") == "quarantined")
     for row in quarantined.iter_rows(named=True):
         context.log.warning(f"{row['source_file']} quarantined: {row['reason']}")
