@@ -1,19 +1,66 @@
 """Normalized text of a report: cleaning, sentences and sections, with every edit on record.
 
-Minimal first version of the interface (issue 3); the cleaning and section rules follow.
+`normalize_report` turns a raw (decoded) report into the text users and the fact extractor read:
+full-width ASCII folded (`，`→`,` `％`→`%` `（）`→`()`; `。、“”《》` stay), markdown and HTML gone
+(`PM<sub>2.5</sub>` → `PM2.5`), web chrome, newspaper page-break markers, scraper spam and
+footnote markers removed, words cut by a page break joined (`乡村振兴取` + `得积极成效`),
+lower-cased acronyms and lost `+` restored (`5g`→`5G`, `“9 2”`→`“9+2”`). Every change is an
+`Edit` on the raw text, so `to_raw_offset` maps any normalized offset back: nothing is lost.
+
+The text is then split into sentences (`text == normalized[char_start:char_end]`), each with
+its paragraph, section path (`一、2023年… > (一)经济运行恢复向好,综合实力持续增强`) and section
+role (`review`, `targets`, `tasks`, `other`).
+
+The rules are data: `pipeline/data/noise.yaml` (cleaning) and `pipeline/data/headings.yaml`
+(headings, roles, page-break joins); the stages are in `textclean.py`, `sections.py`.
 """
 
 from __future__ import annotations
 
-import bisect
-import re
-from dataclasses import asdict, dataclass, field
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cached_property
 
 import polars as pl
+
+from pipeline.lib.editlog import Edit, EditLog, OffsetMap
+from pipeline.lib.sections import join_changes, sectionize
+from pipeline.lib.textclean import (
+    MarkupHints,
+    markup_changes,
+    noise_changes,
+    restore_changes,
+    whitespace_changes,
+    width_changes,
+)
+
+__all__ = [
+    "DOCUMENT_COLUMNS",
+    "EDIT_COLUMNS",
+    "SENTENCE_COLUMNS",
+    "Edit",
+    "NormalizedReport",
+    "Sentence",
+    "documents_rows",
+    "edit_rows",
+    "normalize_report",
+    "sentence_rows",
+    "to_raw_offset",
+]
+
+# Cleaning repeats until nothing changes (a removal can bring two blanks together, a join can
+# expose a new line end), so that normalizing the output again changes nothing.
+MAX_PASSES = 5
 
 
 @dataclass(frozen=True)
 class Sentence:
+    """A sentence of the normalized text.
+
+    `section_path` names the headings above it (a heading's own path is its parents');
+    `paragraph_id` counts lines: a list item, a heading line or a body paragraph.
+    """
+
     sentence_id: int
     paragraph_id: int
     text: str
@@ -25,30 +72,18 @@ class Sentence:
 
 
 @dataclass(frozen=True)
-class Edit:
-    kind: str
-    raw_start: int
-    raw_end: int
-    raw_text: str
-    replacement: str
-    norm_start: int
-    norm_end: int
-
-
-@dataclass(frozen=True)
 class NormalizedReport:
+    """A report's normalized text, the edits that made it, its sentences and what its chrome told."""
+
     text: str
     edits: list[Edit]
     sentences: list[Sentence]
     metadata: dict[str, object] = field(default_factory=dict)
 
-
-_FULLWIDTH = re.compile(r"[\uff01-\uff5e\u3000]+")
-_SENTENCE = re.compile(r"[^\n]*?(?:[。!?]+[”’]?|$)")
-
-
-def _fold(s: str) -> str:
-    return "".join(" " if c == "\u3000" else chr(ord(c) - 0xFEE0) for c in s)
+    @cached_property
+    def offsets(self) -> OffsetMap:
+        """The offset map between raw and normalized text (built once, from the edits)."""
+        return OffsetMap(self.edits)
 
 
 def normalize_report(
@@ -58,58 +93,79 @@ def normalize_report(
     review_year: int | None = None,
     plan_year: int | None = None,
 ) -> NormalizedReport:
-    """Minimal version: width folding only, sentences split on 。!? and line ends.
+    """Normalize one decoded report.
 
-    `review_year`/`plan_year` (optional, from the manifest) help tell an infographic's year
-    headings (`# 2024`) apart: review vs plan.
+    `report_type` (`work_report`, `plan_report`, `infographic`, `statistical_bulletin`) sets
+    the role of text no heading decides (a bulletin's is `review`). `review_year` and
+    `plan_year`, from the manifest or inferred metadata, tell an infographic's year parts
+    apart: `2023` over the results is `review`, `2024` over the plan is `tasks`. Without them
+    two year headings are taken as review (earlier) and plan (later) year; a lone year heading
+    then decides nothing, so pass the years when they are known.
+
+    Metadata: `publish_date` (a `datetime.date`) when the chrome has one (`发布日期 : 2024-02-06`).
     """
-    out: list[str] = []
-    edits: list[Edit] = []
-    pos = 0
-    n = 0
-    for m in _FULLWIDTH.finditer(raw_text):
-        out.append(raw_text[pos : m.start()])
-        n += m.start() - pos
-        rep = _fold(m.group())
-        edits.append(Edit("width", m.start(), m.end(), m.group(), rep, n, n + len(rep)))
-        out.append(rep)
-        n += len(rep)
-        pos = m.end()
-    out.append(raw_text[pos:])
-    text = "".join(out)
-    sentences: list[Sentence] = []
-    para = -1
-    line_start = 0
-    for line in text.split("\n"):
-        if line.strip():
-            para += 1
-            for m in _SENTENCE.finditer(line):
-                s, e = m.start(), m.end()
-                while s < e and line[s].isspace():
-                    s += 1
-                while e > s and line[e - 1].isspace():
-                    e -= 1
-                if s < e:
-                    sentences.append(
-                        Sentence(len(sentences), para, line[s:e], line_start + s, line_start + e,
-                                 "", "other", False)
-                    )
-        line_start += len(line) + 1
-    return NormalizedReport(text, edits, sentences, {})
+    log = EditLog(raw_text)
+    hints: MarkupHints | None = None
+    metadata: dict[str, object] = {}
+    for _ in range(MAX_PASSES):
+        changed = 0
+        changes, found = markup_changes(log.text)
+        hints = hints or found  # the first pass sees the raw text: its hints are raw offsets
+        changed += log.apply(changes)
+        changes, meta = noise_changes(log.text)
+        for k, v in meta.items():
+            metadata.setdefault(k, v)
+        changed += log.apply(changes)
+        changed += log.apply(width_changes(log.text))
+        changed += log.apply(restore_changes(log.text))
+        changed += log.apply(whitespace_changes(log.text))
+        changed += log.apply(join_changes(log.text))
+        if not changed:
+            break
+    text = log.text
+    offsets = OffsetMap(log.edits)
+    md, bullets, bold = _hints_in_text(text, offsets, hints or MarkupHints())
+    spans = sectionize(
+        text,
+        md_headings=md,
+        bullets=bullets,
+        bold_starts=bold,
+        report_type=report_type,
+        review_year=review_year,
+        plan_year=plan_year,
+    )
+    sentences = [
+        Sentence(i, s.paragraph_id, text[s.start : s.end], s.start, s.end, s.section_path, s.section_role, s.is_heading)
+        for i, s in enumerate(spans)
+    ]
+    return NormalizedReport(text, log.edits, sentences, metadata)
+
+
+def _hints_in_text(
+    text: str, offsets: OffsetMap, hints: MarkupHints
+) -> tuple[dict[int, int], set[int], dict[int, int]]:
+    """Carry the markup hints (raw offsets) over to the paragraph starts of the normalized text."""
+
+    def line_start(raw_offset: int) -> int:
+        n = offsets.to_norm(raw_offset)
+        return text.rfind("\n", 0, n) + 1
+
+    md = {line_start(r): level for r, level in hints.md_headings}
+    bullets = {line_start(r) for r in hints.bullets}
+    bold: dict[int, int] = {}
+    for a, b in hints.bold:
+        na = offsets.to_norm(a)
+        if line_start(a) == na:
+            bold[na] = offsets.to_norm(b)
+    return md, bullets, bold
 
 
 def to_raw_offset(report: NormalizedReport, norm_offset: int) -> int:
-    """Map an offset of the normalized text back to the raw text, through the edits."""
-    starts = [e.norm_start for e in report.edits]
-    i = bisect.bisect_right(starts, norm_offset) - 1
-    if i < 0:
-        return norm_offset
-    e = report.edits[i]
-    if norm_offset < e.norm_end:
-        return e.raw_start + min(norm_offset - e.norm_start, e.raw_end - e.raw_start)
-    return e.raw_end + (norm_offset - e.norm_end)
+    """The raw offset a normalized offset comes from (see `OffsetMap.to_raw`)."""
+    return report.offsets.to_raw(norm_offset)
 
 
+# -- published tables ----------------------------------------------------------------------------
 DOCUMENT_COLUMNS: dict[str, pl.DataType] = {
     "report_id": pl.Utf8(),
     "text": pl.Utf8(),
@@ -142,13 +198,54 @@ EDIT_COLUMNS: dict[str, pl.DataType] = {
 
 
 def documents_rows(report_id: str, r: NormalizedReport) -> list[dict]:
-    return [{"report_id": report_id, "text": r.text, "n_chars": len(r.text),
-             "n_sentences": len(r.sentences), "n_edits": len(r.edits)}]
+    """The `documents` row of a report: its normalized text and counts."""
+    return [
+        {
+            "report_id": report_id,
+            "text": r.text,
+            "n_chars": len(r.text),
+            "n_sentences": len(r.sentences),
+            "n_edits": len(r.edits),
+        }
+    ]
 
 
 def sentence_rows(report_id: str, r: NormalizedReport) -> list[dict]:
-    return [{"report_id": report_id, **asdict(s)} for s in r.sentences]
+    """The `sentences` rows of a report, in order."""
+    return [
+        {
+            "report_id": report_id,
+            "sentence_id": s.sentence_id,
+            "paragraph_id": s.paragraph_id,
+            "text": s.text,
+            "char_start": s.char_start,
+            "char_end": s.char_end,
+            "section_path": s.section_path,
+            "section_role": s.section_role,
+            "is_heading": s.is_heading,
+        }
+        for s in r.sentences
+    ]
 
 
 def edit_rows(report_id: str, r: NormalizedReport) -> list[dict]:
-    return [{"report_id": report_id, "edit_id": i, **asdict(e)} for i, e in enumerate(r.edits)]
+    """The `normalization_edits` rows of a report, numbered from 0 in text order."""
+    return [
+        {
+            "report_id": report_id,
+            "edit_id": i,
+            "kind": e.kind,
+            "raw_start": e.raw_start,
+            "raw_end": e.raw_end,
+            "raw_text": e.raw_text,
+            "replacement": e.replacement,
+            "norm_start": e.norm_start,
+            "norm_end": e.norm_end,
+        }
+        for i, e in enumerate(r.edits)
+    ]
+
+
+def _publish_date(r: NormalizedReport) -> dt.date | None:
+    value = r.metadata.get("publish_date")
+    return value if isinstance(value, dt.date) else None

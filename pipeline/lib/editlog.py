@@ -1,0 +1,206 @@
+"""The record of every edit between a raw text and its normalized form, and the offset maps.
+
+Cleaning runs as a sequence of stages; each stage proposes `Change`s on the text as the previous
+stage left it. `EditLog.apply` folds them into `Edit`s on the *raw* text, so that after all
+stages one flat, ordered list of edits explains the whole difference: concatenating the raw text
+between edits with their replacements gives the normalized text, and any offset maps back.
+
+When a later change touches an earlier edit's replacement (e.g. a width-folded `　` that the
+whitespace stage then drops), the two become one edit whose `kind` names both (`width+whitespace`);
+edits that merely touch at a boundary stay apart.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One change of the raw text: `raw[raw_start:raw_end]` became `norm[norm_start:norm_end]`."""
+
+    kind: str
+    raw_start: int
+    raw_end: int
+    raw_text: str
+    replacement: str
+    norm_start: int
+    norm_end: int
+
+
+@dataclass(frozen=True)
+class Change:
+    """A replacement a cleaning rule proposes on the current text (not yet on the raw text)."""
+
+    start: int
+    end: int
+    replacement: str
+    kind: str
+
+
+def resolve_overlaps(changes: list[Change]) -> list[Change]:
+    """Sort and drop changes that collide with an earlier-starting (or, at a tie, longer) one.
+
+    Several rules of one stage may claim the same characters (a spam string inside a chrome
+    line); the first and widest claim wins, so a stage's changes never overlap.
+    """
+    out: list[Change] = []
+    for c in sorted(changes, key=lambda c: (c.start, -(c.end - c.start))):
+        if out:
+            p = out[-1]
+            if (
+                c.start < p.end
+                or (c.start == c.end == p.start == p.end)
+                or (p.start == p.end and c.start < p.start < c.end)
+            ):
+                continue
+        if c.start == c.end and not c.replacement:
+            continue
+        out.append(c)
+    return out
+
+
+class EditLog:
+    """A raw text, its current form, and the edits between them."""
+
+    def __init__(self, raw: str) -> None:
+        self.raw = raw
+        self.text = raw
+        self.edits: list[Edit] = []
+
+    # -- applying a stage ---------------------------------------------------------------------
+    def apply(self, changes: list[Change]) -> int:
+        """Apply one stage's changes (on `self.text`), folding them into the raw-based edits.
+
+        Returns the number of changes applied. Changes must come from `resolve_overlaps`.
+        """
+        changes = [c for c in changes if self.text[c.start : c.end] != c.replacement]
+        if not changes:
+            return 0
+        text = self.text
+        old = self.edits
+        # One sorted sweep over both kinds of intervals, clustering those that interact.
+        items: list[tuple[int, int, int, object]] = [(e.norm_start, e.norm_end, 0, e) for e in old]
+        items += [(c.start, c.end, 1, c) for c in changes]
+        items.sort(key=lambda t: (t[0], t[1], t[2]))
+        clusters: list[list[tuple[int, int, int, object]]] = []
+        lo = hi = -1
+        for it in items:
+            a, b = it[0], it[1]
+            if clusters and hi > lo and ((b > a and a < hi) or (b == a and lo < a < hi)):
+                clusters[-1].append(it)
+                hi = max(hi, b)
+            else:
+                clusters.append([it])
+                lo, hi = a, b
+        ne_list = [e.norm_end for e in old]
+        new_edits: list[Edit] = []
+        pieces: list[str] = []
+        pos = 0  # position in `text` copied so far
+        delta = 0  # length change so far (new text minus old text)
+        for cl in clusters:
+            kinds = {it[2] for it in cl}
+            if kinds == {0}:
+                e = cl[0][3]
+                assert isinstance(e, Edit)
+                new_edits.append(_shift(e, delta))
+                continue
+            A = min(it[0] for it in cl)
+            B = max(it[1] for it in cl)
+            olds = [it[3] for it in cl if it[2] == 0]
+            chs = [it[3] for it in cl if it[2] == 1]
+            if olds:
+                first, last = olds[0], olds[-1]
+                assert isinstance(first, Edit) and isinstance(last, Edit)
+                ra = first.raw_start if first.norm_start == A else self._raw_right(A, ne_list)
+                rb = last.raw_end if last.norm_end == B else self._raw_left(B, ne_list)
+            elif A == B:
+                ra = rb = self._raw_right(A, ne_list)
+            else:
+                ra, rb = self._raw_right(A, ne_list), self._raw_left(B, ne_list)
+            rep_parts: list[str] = []
+            p = A
+            for c in chs:
+                assert isinstance(c, Change)
+                rep_parts.append(text[p : c.start])
+                rep_parts.append(c.replacement)
+                p = c.end
+            rep_parts.append(text[p:B])
+            rep = "".join(rep_parts)
+            kind_list: list[str] = []
+            for it in cl:
+                for k in it[3].kind.split("+"):  # type: ignore[attr-defined]
+                    if k not in kind_list:
+                        kind_list.append(k)
+            pieces.append(text[pos:A])
+            pieces.append(rep)
+            pos = B
+            ns = A + delta
+            raw_text = self.raw[ra:rb]
+            if raw_text != rep:
+                new_edits.append(Edit("+".join(kind_list), ra, rb, raw_text, rep, ns, ns + len(rep)))
+            delta += len(rep) - (B - A)
+        pieces.append(text[pos:])
+        self.text = "".join(pieces)
+        self.edits = new_edits
+        return len(changes)
+
+    def _raw_right(self, p: int, ne_list: list[int]) -> int:
+        """Raw offset of current offset `p`, after any deletion that sits at `p`."""
+        k = bisect.bisect_right(ne_list, p) - 1
+        if k < 0:
+            return p
+        e = self.edits[k]
+        return p - e.norm_end + e.raw_end
+
+    def _raw_left(self, p: int, ne_list: list[int]) -> int:
+        """Raw offset of current offset `p`, before any deletion that sits at `p`."""
+        k = bisect.bisect_right(ne_list, p) - 1
+        while k >= 0 and self.edits[k].norm_start == self.edits[k].norm_end == p:
+            k -= 1
+        if k < 0:
+            return p
+        e = self.edits[k]
+        return p - e.norm_end + e.raw_end
+
+
+def _shift(e: Edit, delta: int) -> Edit:
+    if not delta:
+        return e
+    return Edit(e.kind, e.raw_start, e.raw_end, e.raw_text, e.replacement, e.norm_start + delta, e.norm_end + delta)
+
+
+class OffsetMap:
+    """Offsets between the raw and the normalized text, derived from the edits alone."""
+
+    def __init__(self, edits: list[Edit]) -> None:
+        self.edits = edits
+        self._norm_starts = [e.norm_start for e in edits]
+        self._raw_starts = [e.raw_start for e in edits]
+
+    def to_raw(self, norm_offset: int) -> int:
+        """Raw offset of a normalized offset.
+
+        Outside edits the two texts agree character for character, so the offset shifts by the
+        edits before it (a deletion just before, like a removed `## `, is stepped over: the
+        offset lands on the raw character that became the normalized one). Inside a replacement
+        it maps to the same distance into the raw span, clamped (exact for 1:1 folds `，`→`,`).
+        """
+        k = bisect.bisect_right(self._norm_starts, norm_offset) - 1
+        if k < 0:
+            return norm_offset
+        e = self.edits[k]
+        if norm_offset < e.norm_end:
+            return e.raw_start + min(norm_offset - e.norm_start, max(e.raw_end - e.raw_start - 1, 0))
+        return norm_offset - e.norm_end + e.raw_end
+
+    def to_norm(self, raw_offset: int) -> int:
+        """Normalized offset of a raw offset (used to carry markup hints over)."""
+        k = bisect.bisect_right(self._raw_starts, raw_offset) - 1
+        if k < 0:
+            return raw_offset
+        e = self.edits[k]
+        if raw_offset < e.raw_end:
+            return e.norm_start + min(raw_offset - e.raw_start, e.norm_end - e.norm_start)
+        return raw_offset - e.raw_end + e.norm_end
