@@ -1,0 +1,356 @@
+"""Indicator facts read from a report's sentences: the `facts` table of SPEC.md.
+
+`extract_facts(report, text, sentences)` is a pure function of one report: it finds the values of
+each sentence (`pipeline.lib.mentions`), reads the subject and predicate before each value
+(`pipeline.lib.subjects`), and decides metric, sign, bound, stretch, status and period:
+
+- 全市实现地区生产总值15760.34亿元,同比增长5.9%  -> gdp level 15760.34 亿元; gdp growth 5.9 % (the
+  second clause has no subject: it continues the first);
+- 高技术产业投资、战略性新兴产业投资分别增长27.6%、24.5% -> one fact per subject, in order;
+- 海洋生产总值同比增长10%,力争12%  -> 10 (not stretch) and 12 (stretch);
+- 分别达到6600家、7000家左右 -> the trailing 左右 bounds every value of the list;
+- status: `target` in the targets/tasks sections (period = plan year), `actual` in the review
+  (period = review year), `estimate` after 预计 (a 预计 opening a paragraph covers the paragraph);
+  a year opening a clause (2023年, …) sets the period.
+
+Values for a part of the region, a flow without its own code, a single event keep their row with
+`indicator_code` null. Everything the extractor knows of the language is in
+`pipeline/data/extraction.yaml`, `pipeline/data/units.yaml` and `schemas/indicators.yaml`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+
+from pipeline.lib.dictionary import load_dictionary
+from pipeline.lib.lexicon import load_lexicon
+from pipeline.lib.mentions import Mention, find_mentions
+from pipeline.lib.subjects import Predicate, Subject, SubjectResolver, parse_predicate
+
+FACT_COLUMNS: dict[str, pl.DataType] = {
+    "fact_id": pl.Utf8(),
+    "report_id": pl.Utf8(),
+    "sentence_id": pl.Int64(),
+    "region": pl.Utf8(),
+    "indicator_text": pl.Utf8(),
+    "indicator_code": pl.Utf8(),
+    "metric": pl.Utf8(),
+    "value": pl.Float64(),
+    "unit": pl.Utf8(),
+    "value_base": pl.Float64(),
+    "base_unit": pl.Utf8(),
+    "bound": pl.Utf8(),
+    "stretch": pl.Boolean(),
+    "status": pl.Utf8(),
+    "period": pl.Int32(),
+    "span_start": pl.Int64(),
+    "span_end": pl.Int64(),
+    "evidence": pl.Utf8(),
+}
+
+# A year that opens a clause sets the period of what follows in the sentence:
+# 2023年,国家科技型中小企业总数达1000家; 到2025年,…; 预计,2023年西海岸新区… (not 2023年以来).
+_CLAUSE_YEAR = re.compile(
+    r"^\s*(?:预计|到|至|在|截至)?\s*((?:19|20)\d{2})\s*年(?!以来|以前|前|起|开始|度)(?:底|末|全年)?")
+_MARKDOWN_LEAD = re.compile(r"^[\s\-*#>•·✓√]+")
+
+
+@dataclass(frozen=True)
+class _Context:
+    report_id: str
+    region: str | None
+    review_year: int | None
+    plan_year: int | None
+    report_type: str | None
+
+
+@dataclass
+class _Carry:
+    """What the next clause of a sentence continues when it names no subject."""
+
+    subjects: list[Subject]
+    metric: str | None
+    percent: bool
+    evidence_start: int
+
+
+def frame(facts: list[dict[str, Any]]) -> pl.DataFrame:
+    """Facts as a polars frame with exactly FACT_COLUMNS."""
+    return pl.DataFrame(facts, schema=FACT_COLUMNS, orient="row") if facts else pl.DataFrame(schema=FACT_COLUMNS)
+
+
+def extract_facts(report: dict, text: str, sentences: list) -> list[dict]:
+    """Every quantitative statement about an indicator in one report.
+
+    `report` is a `reports` row (report_id, region, review_year, plan_year, report_type…), `text`
+    the normalized full text and `sentences` its `pipeline.lib.normalize.Sentence`s. Returns dicts
+    with the FACT_COLUMNS keys; `fact_id` is a hash of the report, span, metric and bound.
+    """
+    ctx = _Context(
+        report_id=str(report["report_id"]),
+        region=report.get("region"),
+        review_year=_year(report.get("review_year")),
+        plan_year=_year(report.get("plan_year")),
+        report_type=report.get("report_type"),
+    )
+    resolver = SubjectResolver(ctx.region)
+    lex = load_lexicon()
+    estimate_paragraphs = {
+        s.paragraph_id for s in _paragraph_openers(sentences)
+        if lex.estimate_re.match(_MARKDOWN_LEAD.sub("", s.text))
+    }
+    out: list[dict] = []
+    seen: set[str] = set()
+    for sentence in sentences:
+        if not any(c.isdigit() or c in "一二两三四五六七八九十首" for c in sentence.text):
+            continue
+        for fact in _sentence_facts(ctx, resolver, sentence, sentence.paragraph_id in estimate_paragraphs):
+            if fact["fact_id"] not in seen:
+                seen.add(fact["fact_id"])
+                out.append(fact)
+    return out
+
+
+def _paragraph_openers(sentences: list) -> list:
+    firsts, last_para = [], None
+    for s in sentences:
+        if s.paragraph_id != last_para and not s.is_heading:
+            firsts.append(s)
+            last_para = s.paragraph_id
+    return firsts
+
+
+def _year(x: Any) -> int | None:
+    try:
+        return int(x) if x is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _clauses(text: str) -> list[tuple[int, int]]:
+    lex = load_lexicon()
+    spans, pos = [], 0
+    for m in lex.clause_break_re.finditer(text):
+        spans.append((pos, m.start()))
+        pos = m.end()
+    spans.append((pos, len(text)))
+    return spans
+
+
+def _groups(text: str, mentions: list[Mention]) -> list[list[Mention]]:
+    """Consecutive values joined only by list separators (分别增长4.3%、7.9%) or a range sign
+    (4.5%—5%) form one group: one subject list, one predicate."""
+    lex = load_lexicon()
+    groups: list[list[Mention]] = []
+    for m in mentions:
+        if groups:
+            last = groups[-1][-1]
+            between = text[last.tail_end:m.start]
+            if (m.range_role == "high" and last.range_role == "low") or (
+                    not last.counted and not m.counted and lex.list_separator_re.match(between)):
+                groups[-1].append(m)
+                continue
+        groups.append([m])
+    return groups
+
+
+def _sentence_facts(ctx: _Context, resolver: SubjectResolver, sentence, paragraph_estimate: bool) -> list[dict]:
+    st = sentence.text
+    mentions = find_mentions(st)
+    if not mentions:
+        return []
+    lex = load_lexicon()
+    clauses = _clauses(st)
+    status0, period0 = _role_status(ctx, sentence.section_role)
+    estimate_at = 0 if paragraph_estimate else _first(lex.estimate_re, st)
+    year_from = _clause_years(st, clauses)
+    carry: _Carry | None = None
+    facts: list[dict] = []
+    cursor, cursor_clause = 0, -1
+    stretch_from: int | None = None
+    for group in _groups(st, mentions):
+        first = group[0]
+        ci = next(i for i, (a, b) in enumerate(clauses) if a <= first.start <= b)
+        c_start, c_end = clauses[ci]
+        if ci != cursor_clause:
+            cursor, cursor_clause, stretch_from = c_start, ci, None
+        pre = st[cursor:first.start]
+        cursor = group[-1].tail_end
+        subject_text, pred = parse_predicate(pre, lex)
+        if pred.base:
+            continue
+        s_stretch = lex.stretch_re.search(pre)
+        if s_stretch and stretch_from is None:
+            stretch_from = cursor
+        counted = first.counted if len(group) == 1 else ""
+        if counted:
+            subject_text = subject_text + counted
+        subjects, evidence_start, inherited = _subjects(resolver, subject_text, pred, group, carry, c_start)
+        if subjects is None:
+            carry = None
+            continue
+        metric_prev = carry.metric if (inherited and carry) else None
+        evidence = st[evidence_start:max(c_end, group[-1].tail_end)].strip()
+        trailing = group[-1].post_bound if len(group) > 1 else None
+        status, period = status0, period0
+        if year_from and (y := _year_at(year_from, first.start)) is not None:
+            period = y
+            status = _status_for_year(ctx, y, status0)
+        metric = None
+        for i, m in enumerate(group):
+            subj = subjects[i] if len(subjects) == len(group) else subjects[-1]
+            read = _metric(m, pred, subj, metric_prev)
+            if read is None:
+                continue
+            metric, value, unit = read
+            bound = _bound(m, pred, trailing)
+            f_status = status
+            if f_status == "actual" and estimate_at is not None and estimate_at <= m.start:
+                f_status = "estimate"
+            if f_status == "actual" and pred.estimate:
+                f_status = "estimate"
+            stretch = f_status == "target" and (s_stretch is not None or stretch_from is not None)
+            if period is None:
+                continue
+            facts.append(_fact(ctx, sentence, subj, m, metric, value, unit, bound, stretch, f_status,
+                               period, evidence))
+        carry = _Carry(subjects, metric, group[-1].is_percent, evidence_start)
+    return facts
+
+
+def _subjects(resolver: SubjectResolver, subject_text: str, pred: Predicate, group: list[Mention],
+              carry: _Carry | None, clause_start: int) -> tuple[list[Subject] | None, int, bool]:
+    """The subject(s) of a group of values, where its evidence starts, and whether it was carried."""
+    cleaned = resolver.clean(subject_text)
+    shown = resolver.display(cleaned)
+    if not shown:
+        if carry is None:
+            return None, clause_start, False  # (上接第一版)增长12.2%: the subject is on another page
+        return carry.subjects, carry.evidence_start, True
+    if carry is not None and resolver.is_bare_head(cleaned):
+        return [resolver.compose_bare(cleaned, carry.subjects[-1])], carry.evidence_start, False
+    items = resolver.split(cleaned, len(group), pred.respectively) if len(group) > 1 else None
+    if items:
+        # what stands before the first item's dictionary spelling (青岛港, 董家口港) is the list's
+        first = resolver.resolve(items[0], flow_after=pred.flow)
+        context = _list_context(resolver, items[0])
+        resolved = [first] + [resolver.resolve(i, flow_after=pred.flow, context=context) for i in items[1:]]
+        return resolved, clause_start, False
+    return [resolver.resolve(cleaned, flow_after=pred.flow)], clause_start, False
+
+
+def _list_context(resolver: SubjectResolver, item: str) -> str:
+    m = resolver.dictionary.head(resolver.clean(item))
+    return resolver.clean(item)[: m.start] if m else ""
+
+
+def _metric(m: Mention, pred: Predicate, subj: Subject, inherited: str | None) -> tuple[str, float, str] | None:
+    """metric, signed value and unit of one value, or None when it is not a fact."""
+    sign = pred.sign if pred.change else 1
+    if m.kind == "rank":
+        return "rank", m.value, m.unit
+    if m.unit == "pp":
+        return "change", sign * m.value, "pp"
+    if m.times:  # 增长1.5倍 -> +150 %
+        return ("growth", sign * m.value * 100.0, "%") if pred.change else None
+    if m.is_percent:
+        if pred.change:
+            return "growth", sign * m.value, "%"
+        if subj.growth:
+            return "growth", m.value, "%"
+        if subj.share:
+            return "share", m.value, "%"
+        if inherited in ("growth", "share") and not pred.reach:
+            return inherited, m.value, "%"
+        expected = load_dictionary().expected_metrics(subj.code) if subj.code else ()
+        if "growth" in expected and "share" not in expected and not pred.reach:
+            return "growth", m.value, "%"
+        return "share", m.value, "%"
+    if pred.change:
+        return "change", sign * m.value, m.unit
+    return "level", m.value, m.unit
+
+
+def _bound(m: Mention, pred: Predicate, trailing: str | None) -> str:
+    if m.range_role == "low":
+        return "ge"
+    if m.range_role == "high":
+        return "le"
+    return m.post_bound or trailing or pred.bound or "eq"
+
+
+def _role_status(ctx: _Context, role: str) -> tuple[str, int | None]:
+    if role in ("targets", "tasks"):
+        return "target", ctx.plan_year if ctx.plan_year is not None else _shift(ctx.review_year, 1)
+    # review, and text outside the review and target sections (preambles, footnotes, bulletins)
+    return "actual", ctx.review_year if ctx.review_year is not None else _shift(ctx.plan_year, -1)
+
+
+def _shift(year: int | None, by: int) -> int | None:
+    return year + by if year is not None else None
+
+
+def _status_for_year(ctx: _Context, year: int, status: str) -> str:
+    if ctx.review_year is not None and year <= ctx.review_year:
+        return "actual"
+    if ctx.plan_year is not None and year >= ctx.plan_year:
+        return "target"
+    return status
+
+
+def _clause_years(text: str, clauses: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """(offset, year) for every clause that opens with a year."""
+    out = []
+    for a, b in clauses:
+        m = _CLAUSE_YEAR.match(text[a:b])
+        if m:
+            out.append((a, int(m.group(1))))
+    return out
+
+
+def _year_at(years: list[tuple[int, int]], pos: int) -> int | None:
+    found = None
+    for at, y in years:
+        if at <= pos:
+            found = y
+    return found
+
+
+def _first(pattern: re.Pattern, text: str) -> int | None:
+    m = pattern.search(text)
+    return m.start() if m else None
+
+
+def _fact(ctx: _Context, sentence, subj: Subject, m: Mention, metric: str, value: float, unit: str,
+          bound: str, stretch: bool, status: str, period: int, evidence: str) -> dict:
+    span_start = sentence.char_start + m.start
+    span_end = sentence.char_start + m.end
+    value_base, base_unit = (m.value_base, m.base_unit) if metric in ("level", "change") else (None, None)
+    if value_base is not None and value < 0:
+        value_base = -abs(value_base)
+    key = f"{ctx.report_id}|{span_start}|{span_end}|{metric}|{bound}|{subj.code}"
+    return {
+        "fact_id": hashlib.sha1(key.encode("utf-8")).hexdigest()[:16],
+        "report_id": ctx.report_id,
+        "sentence_id": int(sentence.sentence_id),
+        "region": ctx.region,
+        "indicator_text": subj.text,
+        "indicator_code": subj.code,
+        "metric": metric,
+        "value": float(value),
+        "unit": unit,
+        "value_base": value_base,
+        "base_unit": base_unit if value_base is not None else None,
+        "bound": bound,
+        "stretch": bool(stretch),
+        "status": status,
+        "period": int(period),
+        "span_start": span_start,
+        "span_end": span_end,
+        "evidence": evidence,
+    }

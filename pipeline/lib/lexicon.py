@@ -1,0 +1,114 @@
+"""The reading rules of `pipeline/data/extraction.yaml`, compiled once.
+
+The yaml holds the words (bound words, sign words, flow words, not-fact patterns…) with comments
+on why; this module turns them into regular expressions and lookup tables, so that the extractor
+never loops over word lists at run time.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+EXTRACTION_PATH = Path(__file__).resolve().parents[1] / "data" / "extraction.yaml"
+
+
+@dataclass(frozen=True)
+class PredicateWord:
+    """What a word between a subject and its value tells about the value."""
+
+    word: str
+    bound: str | None = None
+    sign: int = 1
+    growth: bool = False
+    change: bool = False
+    reach: bool = False
+    to: bool = False
+    stretch: bool = False
+    estimate: bool = False
+    base: bool = False
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    predicates: dict[str, PredicateWord]
+    predicate_tail: re.Pattern  # one predicate word (or flow word) at the end of a text
+    predicate_head_re: re.Pattern  # a predicate word (or 占/居…) at the start of a text
+    post_bounds: dict[str, str]
+    post_bound_pattern: str
+    range_separator_pattern: str
+    list_separator_re: re.Pattern  # a text made only of list separators
+    list_split_re: re.Pattern  # where to split a list of subjects
+    list_split_wide_re: re.Pattern  # the same with 和/及/与 (only under 分别)
+    respectively_re: re.Pattern
+    clause_break_re: re.Pattern
+    stretch_re: re.Pattern
+    estimate_re: re.Pattern
+    share_tail_re: re.Pattern
+    growth_tail_re: re.Pattern
+    rank_verb_tail_re: re.Pattern
+    subject_tail_re: re.Pattern
+    bare_heads: frozenset[str]
+    opener_re: re.Pattern
+    flow_re: re.Pattern
+    qualifier_re: re.Pattern
+    subregion_re: re.Pattern
+    event_re: re.Pattern
+    per_capita_re: re.Pattern
+    not_fact_re: re.Pattern
+    list_heads: tuple[str, ...]
+    np_stop_re: re.Pattern
+
+
+@lru_cache(maxsize=2)
+def load_lexicon(path: Path = EXTRACTION_PATH) -> Lexicon:
+    """The compiled rules, read once per process."""
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    predicates = {
+        str(w): PredicateWord(word=str(w), **(attrs or {}))
+        for w, attrs in doc["predicate_words"].items()
+    }
+    post_bounds = {str(k): str(v) for k, v in doc["post_bounds"].items()}
+    seps = [str(s) for s in doc["list_separators"]]
+    narrow_seps = [s for s in seps if s == "、"]
+    breaks = "".join(re.escape(b) for b in doc["clause_breaks"])
+    return Lexicon(
+        predicates=predicates,
+        predicate_tail=re.compile(rf"(?:{_alternation(list(predicates) + list(doc['flow_words']))})$"),
+        predicate_head_re=re.compile(
+            rf"^(?:{_alternation(list(predicates) + list(doc['rank_verbs']) + ['占', '其中', '较', '比'])})"),
+        post_bounds=post_bounds,
+        post_bound_pattern=_alternation(list(post_bounds)),
+        range_separator_pattern=_alternation(doc["range_separators"]),
+        list_separator_re=re.compile(rf"^\s*(?:{_alternation(seps)})\s*$"),
+        list_split_re=re.compile(_alternation(narrow_seps)),
+        list_split_wide_re=re.compile(_alternation(seps)),
+        respectively_re=re.compile(_alternation(doc["respectively"])),
+        # a comma between a digit and exactly three digits is a thousands separator
+        clause_break_re=re.compile(rf"(?<!\d),|,(?!\d{{3}}(?!\d))|[{breaks.replace(',', '')}]"),
+        stretch_re=re.compile(_alternation(doc["stretch_words"])),
+        estimate_re=re.compile(_alternation(doc["estimate_words"])),
+        share_tail_re=re.compile(rf"(?:{_alternation(doc['share_words'])})$"),
+        growth_tail_re=re.compile(rf"(?:{_alternation(doc['growth_words'])})$"),
+        rank_verb_tail_re=re.compile(rf"(?:{_alternation(doc['rank_verbs'])})[\u4e00-\u9fff]{{0,6}}$"),
+        subject_tail_re=re.compile(rf"(?:{_alternation(doc['subject_tails'])})$"),
+        bare_heads=frozenset(str(h) for h in doc["bare_heads"]),
+        opener_re=re.compile(
+            rf"^(?:(?:{_alternation(doc['subject_openers'])}|(?:19|20)\d{{2}}年(?:底|末|度)?|\s)+)"),
+        flow_re=re.compile(_alternation(doc["flow_words"])),
+        qualifier_re=re.compile(_alternation(doc["narrowing_qualifiers"])),
+        subregion_re=re.compile("|".join(f"(?:{p})" for p in doc["subregion_patterns"])),
+        event_re=re.compile("|".join(f"(?:{p})" for p in doc["event_patterns"])),
+        per_capita_re=re.compile("|".join(f"(?:{p})" for p in doc["per_capita_patterns"])),
+        not_fact_re=re.compile("|".join(f"(?:{p})" for p in doc["not_fact_patterns"])),
+        list_heads=tuple(sorted((str(h) for h in doc["list_heads"]), key=len, reverse=True)),
+        np_stop_re=re.compile(_alternation(doc["np_stop_words"])),
+    )

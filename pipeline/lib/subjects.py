@@ -1,0 +1,251 @@
+"""Subjects and predicates: what the text before a value says about it.
+
+The text between the previous value (or the clause start) and a value reads
+SUBJECT PREDICATE: 全市实现地区生产总值 | 同比增长. `parse_predicate` peels predicate words off the
+right end (they tell the bound, the sign, growth or level, stretch, estimate) and leaves the subject;
+`SubjectResolver` maps a subject to a dictionary code, or to none when the subject is a flow of a
+stock, a part of the region, a single event or a per-person measure.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pipeline.lib.dictionary import HeadMatch, IndicatorDictionary, load_dictionary
+from pipeline.lib.lexicon import Lexicon, load_lexicon
+
+_LEAD_JUNK = re.compile(r"^[\s、,;:。!?\-—–~*#>•·✓√()\[\]]+|^\([一二三四五六七八九十\d]+\)|^[一二三四五六七八九十]+是")
+_TRAILING_PAREN = re.compile(r"\([^()]{0,20}\)$")
+# 占 that opens a share phrase (占全市43%, 占地区生产总值比重), not 占比/占据/占有/占地/占用/占领
+_SHARE_OF = re.compile(r"占(?![比据有地用领优])")
+_SHARE_OBJECT_TAIL = re.compile(r"(?:的)?(?:比重|比例|份额)?$")
+
+
+@dataclass
+class Predicate:
+    """What the predicate words before a value tell about it."""
+
+    words: list[str] = field(default_factory=list)  # in text order
+    bound: str | None = None  # the bound word nearest the value
+    sign: int = 1
+    change: bool = False  # 增长/提高/下降… not followed by 到/至
+    reach: bool = False
+    stretch: bool = False
+    estimate: bool = False
+    base: bool = False  # 由/从: a starting point, not a fact
+    flow: bool = False  # 市场主体新增5万户: a flow word after the subject
+    respectively: bool = False
+
+
+@dataclass(frozen=True)
+class Subject:
+    """A resolved subject: the indicator as written and its code (None when none fits)."""
+
+    text: str
+    code: str | None
+    share: bool = False  # 占比, 覆盖率, 占…: a percent is a share
+    growth: bool = False  # 增速, 增幅: a percent is a growth rate
+    raw: str = ""  # the subject before openers were dropped (for a bare head's topic)
+
+
+def parse_predicate(pre: str, lex: Lexicon | None = None) -> tuple[str, Predicate]:
+    """Split the text before a value into subject and predicate.
+
+    >>> s, p = parse_predicate("全年海洋生产总值预计同比增长")
+    >>> s, p.change, p.estimate
+    ('全年海洋生产总值', True, True)
+    """
+    lex = lex or load_lexicon()
+    pred = Predicate()
+    s = pre.rstrip()
+    words: list[str] = []
+    while s:
+        m = lex.predicate_tail.search(s)
+        if m is None:
+            break
+        words.append(m.group())
+        s = s[:m.start()].rstrip()
+    words.reverse()
+    pred.words = words
+    for i, w in enumerate(words):
+        info = lex.predicates.get(w)
+        if info is None:  # a flow word after the subject: 市场主体新增
+            pred.flow = True
+            continue
+        nxt = lex.predicates.get(words[i + 1]) if i + 1 < len(words) else None
+        if info.growth or info.change:
+            if nxt is not None and nxt.to:
+                pred.reach = True
+            else:
+                pred.change = True
+                if info.sign < 0:
+                    pred.sign = -1
+        if info.reach or info.to:
+            pred.reach = True
+        if info.bound:
+            pred.bound = info.bound
+        pred.stretch |= info.stretch
+        pred.estimate |= info.estimate
+        pred.base |= info.base
+        if lex.respectively_re.fullmatch(w):
+            pred.respectively = True
+    return s, pred
+
+
+class SubjectResolver:
+    """Maps subjects to dictionary codes under SPEC's rules (stock/flow, whole region)."""
+
+    def __init__(self, region: str | None, lex: Lexicon | None = None,
+                 dictionary: IndicatorDictionary | None = None):
+        self.lex = lex or load_lexicon()
+        self.dictionary = dictionary or load_dictionary()
+        self.region_short = _region_short(region or "")
+
+    # ------------------------------------------------------------------ text
+    def clean(self, subject: str) -> str:
+        """Drop list markers and leading punctuation: `- ✓ 海洋生产总值` -> `海洋生产总值`."""
+        prev = None
+        s = subject.strip()
+        while prev != s:
+            prev = s
+            s = _LEAD_JUNK.sub("", s).strip()
+        return s
+
+    def display(self, subject: str) -> str:
+        """indicator_text: the subject as written, without openers (全市实现, 2023年, 其中)."""
+        s = self.lex.opener_re.sub("", subject).strip()
+        return s[-40:] if len(s) > 40 else s
+
+    def is_bare_head(self, subject: str) -> bool:
+        return self.display(subject) in self.lex.bare_heads
+
+    # ------------------------------------------------------------------ lists
+    def split(self, subject: str, n: int, respectively: bool) -> list[str] | None:
+        """The items of a list of subjects that pairs with `n` values, or None.
+
+        货物、集装箱吞吐量 with 2 values -> [货物吞吐量, 集装箱吞吐量]: an item that does not end
+        with a head takes the head of the last item. A dictionary spelling that holds a separator
+        (新增过会、上市企业) is never cut.
+        """
+        if n < 2:
+            return None
+        protected = self.dictionary.spans(subject) + [
+            (m.start(), m.end()) for m in re.finditer(r"“[^”]*”|\([^)]*\)", subject)]
+        for splitter in (self.lex.list_split_re, self.lex.list_split_wide_re):
+            if splitter is self.lex.list_split_wide_re and not respectively:
+                break
+            cuts = [m for m in splitter.finditer(subject)
+                    if not any(s <= m.start() < e for s, e in protected)]
+            if len(cuts) + 1 != n:
+                continue
+            items, pos = [], 0
+            for m in cuts:
+                items.append(subject[pos:m.start()])
+                pos = m.end()
+            items.append(subject[pos:])
+            if any(not i.strip() for i in items):
+                return None
+            return self._share_head(items)
+        return None
+
+    def _share_head(self, items: list[str]) -> list[str]:
+        last = items[-1]
+        head = next((h for h in self.lex.list_heads if last.endswith(h) and len(last) > len(h)), None)
+        if head is None:
+            return items
+        out = []
+        for item in items[:-1]:
+            own = self.dictionary.head(self.clean(item)) is not None
+            if own or any(item.endswith(h) for h in self.lex.list_heads):
+                out.append(item)
+            else:
+                out.append(item + head)
+        return [*out, last]
+
+    # ------------------------------------------------------------------ codes
+    def resolve(self, subject: str, *, flow_after: bool = False, context: str = "") -> Subject:
+        """The code of a subject, or None; `context` is the list prefix whose checks also apply."""
+        raw = self.clean(subject)
+        share = bool(self.lex.share_tail_re.search(raw))
+        growth = bool(self.lex.growth_tail_re.search(raw))
+        match, variant = self._match(raw)
+        text = raw
+        if match is None and (m := _last_share_of(raw)) is not None:
+            # 生产性服务业增加值占地区生产总值比重: the subject is what comes before 占
+            text = raw[:m.start()]
+            share = True
+            match, variant = self._match(text)
+        code = None
+        if match is not None:
+            code = match.code
+            prefix = context + variant[:match.start]
+            if flow_after or self._excluded(prefix):
+                code = None
+        return Subject(self.display(text) or self.display(raw), code, share, growth, raw)
+
+    def compose_bare(self, bare: str, previous: Subject) -> Subject:
+        """A bare head continues the previous subject's topic: 引进人才 + 总量 -> 人才总量;
+        粮食播种面积 + 总产量 -> 粮食总产量. The head says stock, so a flow word of the previous
+        clause does not carry over."""
+        head = self.display(bare)
+        prev = previous.raw or previous.text
+        for k in range(len(prev), 0, -1):
+            cand = prev[:k] + head
+            m = self.dictionary.head(cand)
+            if m is not None and m.start < k:
+                code = None if self._excluded(prev[:m.start], flow=False) else m.code
+                return Subject(m.text, code, raw=cand)
+        return Subject(self.display(prev) + head if prev else head, None, raw=prev + head)
+
+    def _match(self, subject: str) -> tuple[HeadMatch | None, str]:
+        """Try the subject, then without a trailing bracket, narrowing words, and tail words."""
+        variants = [subject]
+        no_paren = _TRAILING_PAREN.sub("", subject)
+        variants.append(no_paren)
+        narrowed = self.lex.qualifier_re.sub("", no_paren)
+        variants.append(narrowed)
+        untailed = self.lex.subject_tail_re.sub("", narrowed)
+        if untailed:
+            variants.append(untailed)
+        for v in dict.fromkeys(variants):
+            m = self.dictionary.head(v)
+            if m is not None:
+                return m, v
+        return None, subject
+
+    def _excluded(self, prefix: str, flow: bool = True) -> bool:
+        """A prefix that makes the subject not the whole region's indicator."""
+        if flow and self.lex.flow_re.search(prefix):
+            return True
+        if self.lex.event_re.search(prefix) or self.lex.per_capita_re.search(prefix):
+            return True
+        for m in self.lex.subregion_re.finditer(prefix):
+            if m.group().endswith("港") and self._own_port(m.group()[:-1]):
+                continue  # 青岛港 in a 青岛市 report: the region's own port
+            return True
+        return False
+
+
+    def _own_port(self, name: str) -> bool:
+        """A port named after the region: 青岛港 for 青岛市 or 青岛西海岸新区, 宁波舟山港 for 宁波市."""
+        short = self.region_short
+        if not short:
+            return False
+        return short in name or any(short.startswith(name[-k:]) for k in range(2, len(name) + 1))
+
+
+def _last_share_of(text: str) -> re.Match | None:
+    last = None
+    for m in _SHARE_OF.finditer(text):
+        if m.start() > 0:
+            last = m
+    return last
+
+
+def _region_short(region: str) -> str:
+    """青岛市 -> 青岛; 青岛西海岸新区 -> 青岛西海岸; 山东省 -> 山东."""
+    for suffix in ("特别行政区", "自治区", "自治州", "自治县", "新区", "省", "市", "区", "县", "州", "盟", "旗"):
+        if region.endswith(suffix) and len(region) > len(suffix) + 1:
+            return region[: -len(suffix)]
+    return region

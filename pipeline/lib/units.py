@@ -1,0 +1,127 @@
+"""Units and magnitudes, read from `pipeline/data/units.yaml`.
+
+A stated quantity is NUMBER [MAGNITUDE] UNIT. The fact keeps the unit as stated in one spelling
+(magnitude + canonical unit: 亿元, 万人, 万标箱) and adds `value_base`/`base_unit` with the magnitude
+multiplied out (1.5 万亿元 -> 1.5e12 元; 2800 万标箱 -> 2.8e7 TEU). Percent-like units (%, pp) have
+no base quantity.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+UNITS_PATH = Path(__file__).resolve().parents[1] / "data" / "units.yaml"
+
+
+@dataclass(frozen=True)
+class UnitInfo:
+    """One unit spelling's meaning."""
+
+    canonical: str
+    base: str
+    kind: str  # classifier | measure | percent
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A value's unit as the facts publish it."""
+
+    unit: str
+    value_base: float | None
+    base_unit: str | None
+    kind: str
+
+
+@dataclass(frozen=True)
+class UnitTable:
+    magnitudes: dict[str, float]
+    spellings: dict[str, UnitInfo]
+    percent: dict[str, str]
+
+    @property
+    def magnitude_pattern(self) -> str:
+        """Regex alternation of magnitudes, longest first."""
+        return "|".join(re.escape(m) for m in sorted(self.magnitudes, key=len, reverse=True))
+
+    @property
+    def unit_pattern(self) -> str:
+        """Regex alternation of every unit spelling (percent ones included), longest first."""
+        words = set(self.spellings) | set(self.percent)
+        return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+    def info(self, spelling: str) -> UnitInfo | None:
+        """What a unit spelling means, None for an unknown one."""
+        if spelling in self.percent:
+            p = self.percent[spelling]
+            return UnitInfo(p, p, "percent")
+        return self.spellings.get(spelling)
+
+    def quantity(self, value: float, magnitude: str | None, spelling: str | None) -> Quantity | None:
+        """The published unit and base value of `value` written with `magnitude` and `spelling`.
+
+        >>> t = load_units()
+        >>> t.quantity(1.5, "万亿", "元")
+        Quantity(unit='万亿元', value_base=1500000000000.0, base_unit='元', kind='measure')
+        >>> t.quantity(2800, "万", "TEU").unit
+        '万标箱'
+        """
+        if spelling is None:
+            return None
+        info = self.info(spelling)
+        if info is None:
+            return None
+        if info.kind == "percent":
+            if magnitude:
+                return None
+            return Quantity(info.canonical, None, None, "percent")
+        factor = self.magnitudes.get(magnitude, 1.0) if magnitude else 1.0
+        unit = (magnitude or "") + info.canonical
+        return Quantity(unit, _clean(value * factor), info.base, info.kind)
+
+    def split_unit(self, unit: str) -> tuple[str | None, str]:
+        """Split a published unit into magnitude and canonical unit: 万标箱 -> (万, 标箱)."""
+        if unit in self.spellings or unit in self.percent:
+            return None, unit
+        for mag in sorted(self.magnitudes, key=len, reverse=True):
+            if unit.startswith(mag) and unit[len(mag):] in self.spellings:
+                return mag, unit[len(mag):]
+        return None, unit
+
+
+def _clean(x: float) -> float:
+    """Round away float noise of the multiplication (1.3 * 1e4 = 13000.000000000002)."""
+    return float(f"{x:.12g}")
+
+
+@lru_cache(maxsize=1)
+def load_units(path: Path = UNITS_PATH) -> UnitTable:
+    """The unit table, read once per process."""
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    magnitudes = {str(k): float(v) for k, v in doc["magnitudes"].items()}
+    spellings: dict[str, UnitInfo] = {}
+    for entry in doc["units"]:
+        canonical = str(entry["canonical"])
+        info = UnitInfo(canonical, str(entry.get("base", canonical)), str(entry["kind"]))
+        for s in [canonical, *entry.get("spellings", [])]:
+            if s in spellings and spellings[s] != info:
+                raise ValueError(f"units.yaml: spelling {s!r} is given to two units")
+            spellings[str(s)] = info
+    percent = {str(k): str(v) for k, v in doc["percent_units"].items()}
+    return UnitTable(magnitudes, spellings, percent)
+
+
+def base_quantity(value: float, unit: str) -> tuple[float, str]:
+    """A value in its base unit, for comparing facts whatever magnitude they were written in:
+    (1.5, 万亿元) -> (1.5e12, 元); (33.3, %) -> (33.3, %). Unknown units are left as they are."""
+    table = load_units()
+    unit = table.percent.get(unit.strip(), unit.strip())
+    mag, rest = table.split_unit(unit)
+    info = table.spellings.get(rest)
+    base = info.base if info else rest
+    factor = table.magnitudes.get(mag, 1.0) if mag else 1.0
+    return _clean(value * factor), base
