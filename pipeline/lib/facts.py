@@ -57,6 +57,7 @@ FACT_COLUMNS: dict[str, pl.DataType] = {
 # 2023年,国家科技型中小企业总数达1000家; 到2025年,…; 预计,2023年西海岸新区… (not 2023年以来).
 _CLAUSE_YEAR = re.compile(
     r"^\s*(?:预计|到|至|在|截至)?\s*((?:19|20)\d{2})\s*年(?!以来|以前|前|起|开始|度)(?:底|末|全年)?")
+_MAY_HOLD_VALUE = re.compile(r"[\d一二两三四五六七八九十首]")
 _MARKDOWN_LEAD = re.compile(r"^[\s\-*#>•·✓√]+")
 
 
@@ -107,7 +108,7 @@ def extract_facts(report: dict, text: str, sentences: list) -> list[dict]:
     out: list[dict] = []
     seen: set[str] = set()
     for sentence in sentences:
-        if not any(c.isdigit() or c in "一二两三四五六七八九十首" for c in sentence.text):
+        if not _MAY_HOLD_VALUE.search(sentence.text):
             continue
         for fact in _sentence_facts(ctx, resolver, sentence, sentence.paragraph_id in estimate_paragraphs):
             if fact["fact_id"] not in seen:
@@ -181,18 +182,22 @@ def _sentence_facts(ctx: _Context, resolver: SubjectResolver, sentence, paragrap
             cursor, cursor_clause, stretch_from = c_start, ci, None
         pre = st[cursor:first.start]
         cursor = group[-1].tail_end
+        if first.kind == "rank":  # 地区生产总值增速居全省第2位: the subject stands before 居
+            pre = lex.rank_verb_tail_re.sub("", pre)
         subject_text, pred = parse_predicate(pre, lex)
-        if pred.base:
-            continue
         s_stretch = lex.stretch_re.search(pre)
         if s_stretch and stretch_from is None:
             stretch_from = cursor
         counted = first.counted if len(group) == 1 else ""
-        if counted:
-            subject_text = subject_text + counted
+        if counted:  # 新认定160家高新技术企业: the noun after the count is the subject
+            subject_text = subject_text + pred.flow_words + counted
+            pred.flow = False
         subjects, evidence_start, inherited = _subjects(resolver, subject_text, pred, group, carry, c_start)
         if subjects is None:
             carry = None
+            continue
+        if pred.base:  # 由80%提高到86%: 80% is where it started; the subject goes on
+            carry = _Carry(subjects, None, group[-1].is_percent, evidence_start)
             continue
         metric_prev = carry.metric if (inherited and carry) else None
         evidence = st[evidence_start:max(c_end, group[-1].tail_end)].strip()

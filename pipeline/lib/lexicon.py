@@ -108,7 +108,10 @@ def load_lexicon(path: Path = EXTRACTION_PATH) -> Lexicon:
         subregion_re=re.compile("|".join(f"(?:{p})" for p in doc["subregion_patterns"])),
         event_re=re.compile("|".join(f"(?:{p})" for p in doc["event_patterns"])),
         per_capita_re=re.compile("|".join(f"(?:{p})" for p in doc["per_capita_patterns"])),
-        not_fact_re=re.compile("|".join(f"(?:{p})" for p in doc["not_fact_patterns"])),
+        # the lookahead lets the engine skip positions where no pattern can start (speed only)
+        not_fact_re=re.compile(
+            r"(?=[\d一二两三四五六七八九十第\[“《A-Za-z])(?:"
+            + "|".join(f"(?:{p})" for p in doc["not_fact_patterns"]) + ")"),
         list_heads=tuple(sorted((str(h) for h in doc["list_heads"]), key=len, reverse=True)),
         np_stop_re=re.compile(_alternation(doc["np_stop_words"])),
     )

@@ -70,11 +70,12 @@ class MentionFinder:
         mags = units.magnitude_pattern
         unit_words = units.unit_pattern
         self.pattern = re.compile(
-            rf"(?P<frac>{FRACTION})"
+            r"(?=[\d一二两三四五六七八九十])"  # where a value can start (speed only)
+            rf"(?:(?P<frac>{FRACTION})"
             rf"|(?P<num>{ARABIC}|{CHINESE})"
             rf"(?P<more1>多|余)?(?P<mag>{mags})?(?P<more2>多|余)?"
             rf"(?:(?P<cheng>成)(?P<tenth>[一二三四五六七八九](?![十百千万亿成]))?|(?P<times>倍)|(?P<unit>{unit_words}))?"
-            rf"(?P<post>{lex.post_bound_pattern})?"
+            rf"(?P<post>{lex.post_bound_pattern})?)"
         )
         self.rank_pattern = re.compile(r"第\s*(?:\d+|[一二两三四五六七八九十]+)\s*(?:位|名)?|首位|榜首")
         self.range_between = re.compile(rf"^\s*(?:{lex.range_separator_pattern})\s*$")
@@ -92,6 +93,9 @@ class MentionFinder:
             if more and post_bound is None:
                 post_bound = self.lex.post_bounds.get(more)
             end = m.end("post") if post else m.end()
+            sign = 1.0
+            if _minus_before(text, start):  # 分别增长12%、-3%: a negative value written with a minus
+                start, sign = start - 1, -1.0
             if m.group("frac"):
                 value = parse_fraction(m.group("frac"))
                 if value is not None:
@@ -111,6 +115,7 @@ class MentionFinder:
             value = parse_number(num_text)
             if value is None:
                 continue
+            value *= sign
             if m.group("times"):
                 out.append(_Raw(start, m.end("times"), end, value, None, "倍", "times", post_bound))
                 continue
@@ -144,6 +149,8 @@ class MentionFinder:
         """Every value of `text` that can be a fact, in order of position."""
         masks = [(m.start(), m.end()) for m in self.lex.not_fact_re.finditer(text)]
         raws = self._raw(text, masks)
+        if not raws and "第" not in text and "首" not in text:
+            return []
         raws = self._backfill_lists(text, raws)
         mentions: list[Mention] = []
         previous_base: tuple[str, str] | None = None  # (canonical unit, base) of the last quantity
@@ -167,7 +174,8 @@ class MentionFinder:
                 if mention.kind in ("classifier", "measure"):
                     previous_base = (self.units.split_unit(mention.unit)[1], mention.base_unit or "")
             i += 1
-        mentions.extend(self._ranks(text, masks))
+        if "第" in text or "首" in text:
+            mentions.extend(self._ranks(text, masks))
         mentions.sort(key=lambda m: m.start)
         return mentions
 
@@ -222,6 +230,17 @@ class MentionFinder:
         if stop:
             np = np[:stop.start()]
         return np[:20]
+
+
+def _minus_before(text: str, start: int) -> bool:
+    """A minus sign that belongs to the number: after a separator or a verb, not between two
+    values (4.5%-5% is a range)."""
+    if start == 0 or text[start - 1] not in "-−":
+        return False
+    if start == 1:
+        return True
+    before = text[start - 2]
+    return not ((before.isascii() and before.isalnum()) or before in "%.)")
 
 
 def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:

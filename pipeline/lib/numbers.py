@@ -22,12 +22,15 @@ ARABIC = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 # Chinese numerals start with a digit word (一万, 两千, 十, 三千五百); a bare 千/百/万 (千亿方,
 # 万亩, 百强) is a word, not a number, and is not matched. 万/亿 after the numeral are magnitudes,
 # matched by the caller, so that 三千万元 reads as 3000 万元.
-CHINESE = r"[一二两三四五六七八九十][零〇一二两三四五六七八九十百千]*"
+# The lookahead keeps numeral words that are not quantities (一是, 一批, 三家) out cheaply: a quantity
+# written in Chinese has 十/百/千 in it or a magnitude or 成 after it.
+CHINESE = (r"(?=[一二两三四五六七八九十零〇百千]*[十百千万亿成])"
+           r"[一二两三四五六七八九十][零〇一二两三四五六七八九十百千]*")
 # Fractions: 1/3, 三分之一. Both are shares in percent (占全省的1/3 -> 33.33).
 FRACTION = r"\d+\s*/\s*\d+|[一二三四五六七八九十]+分之[一二三四五六七八九十]+"
 NUMBER = rf"(?:{ARABIC}|{CHINESE})"
 
-_CHINESE_RE = re.compile(rf"^{CHINESE}$")
+_CHINESE_RE = re.compile(r"^[一二两三四五六七八九十][零〇一二两三四五六七八九十百千]*$")
 _ARABIC_RE = re.compile(rf"^{ARABIC}$")
 _CN_FRACTION_RE = re.compile(r"^([一二三四五六七八九十]+)分之([一二三四五六七八九十]+)$")
 _AR_FRACTION_RE = re.compile(r"^(\d+)\s*/\s*(\d+)$")

@@ -18,8 +18,11 @@ from pipeline.lib.lexicon import Lexicon, load_lexicon
 _LEAD_JUNK = re.compile(r"^[\s、,;:。!?\-—–~*#>•·✓√()\[\]]+|^\([一二三四五六七八九十\d]+\)|^[一二三四五六七八九十]+是")
 _TRAILING_PAREN = re.compile(r"\([^()]{0,20}\)$")
 # 占 that opens a share phrase (占全市43%, 占地区生产总值比重), not 占比/占据/占有/占地/占用/占领
-_SHARE_OF = re.compile(r"占(?![比据有地用领优])")
+_SHARE_OF = re.compile(r"占(?!比|据|有|地面积|地\d|用|领|优)")
 _SHARE_OBJECT_TAIL = re.compile(r"(?:的)?(?:比重|比例|份额)?$")
+
+
+_ZONE_SUFFIX = re.compile(r"(?:港|开发区|高新区|综保区|综合保税区|保税区|片区|经济区|园区|示范区|新城|核心区|合作区)$")
 
 
 @dataclass
@@ -35,6 +38,7 @@ class Predicate:
     estimate: bool = False
     base: bool = False  # 由/从: a starting point, not a fact
     flow: bool = False  # 市场主体新增5万户: a flow word after the subject
+    flow_words: str = ""  # those flow words, for a count written before its noun (新认定160家高新技术企业)
     respectively: bool = False
 
 
@@ -72,6 +76,7 @@ def parse_predicate(pre: str, lex: Lexicon | None = None) -> tuple[str, Predicat
         info = lex.predicates.get(w)
         if info is None:  # a flow word after the subject: 市场主体新增
             pred.flow = True
+            pred.flow_words += w
             continue
         nxt = lex.predicates.get(words[i + 1]) if i + 1 < len(words) else None
         if info.growth or info.change:
@@ -221,16 +226,18 @@ class SubjectResolver:
         if self.lex.event_re.search(prefix) or self.lex.per_capita_re.search(prefix):
             return True
         for m in self.lex.subregion_re.finditer(prefix):
-            if m.group().endswith("港") and self._own_port(m.group()[:-1]):
+            if self._own_name(m.group()):
                 continue  # 青岛港 in a 青岛市 report: the region's own port
             return True
         return False
 
 
-    def _own_port(self, name: str) -> bool:
-        """A port named after the region: 青岛港 for 青岛市 or 青岛西海岸新区, 宁波舟山港 for 宁波市."""
+    def _own_name(self, name: str) -> bool:
+        """A port or zone named after the region itself: 青岛港 for 青岛市 or 青岛西海岸新区, 宁波舟山港 for
+        宁波市, 上合示范区 for the 上合示范区's own report."""
         short = self.region_short
-        if not short:
+        name = _ZONE_SUFFIX.sub("", name)
+        if not short or len(name) < 2:
             return False
         return short in name or any(short.startswith(name[-k:]) for k in range(2, len(name) + 1))
 

@@ -1,0 +1,349 @@
+"""Sentence -> expected facts, one row per reading rule (issue 4).
+
+The sentences are written for these tests in the language of the reports (not copied from the
+seeds), so that a rule written for one seed's wording fails here. Each case gives:
+- `text`: one or more sentences (a line is a paragraph, 。 ends a sentence);
+- `role`: the section role of every sentence (review -> actual 2023, targets/tasks -> target 2024);
+- `coded`: EXACTLY the facts with a dictionary code the text holds (a missing one and an extra one
+  both fail: precision matters as much as recall);
+- `uncoded`: facts that must be there with `indicator_code` null (the row stays);
+- `absent`: values that must not appear in any fact (SPEC's not-facts).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+
+from pipeline.lib.facts import FACT_COLUMNS, extract_facts, frame
+from pipeline.lib.normalize import Sentence
+
+REPORT = {"report_id": "t", "region": "烟台市", "region_level": "city", "report_type": "work_report",
+          "review_year": 2023, "plan_year": 2024, "publish_date": None}
+
+
+@dataclass(frozen=True)
+class F:
+    """An expected fact; status and period default from the section role."""
+
+    code: str | None
+    metric: str
+    value: float
+    unit: str = "%"
+    bound: str = "eq"
+    stretch: bool = False
+    status: str | None = None
+    period: int | None = None
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    text: str
+    role: str = "review"
+    coded: list[F] = field(default_factory=list)
+    uncoded: list[F] = field(default_factory=list)
+    absent: list[float] = field(default_factory=list)
+
+
+CASES = [
+    # ---------------------------------------------------------------- level and growth, carried subject
+    Case("level then growth, subject carried",
+         "全县实现地区生产总值856.2亿元,按可比价格计算增长6.3%。",
+         coded=[F("gdp", "level", 856.2, "亿元"), F("gdp", "growth", 6.3)]),
+    Case("level and growth joined by 、",
+         "旅游总收入达到512亿元、增长18.6%。",
+         coded=[F("tourism_revenue", "level", 512, "亿元"), F("tourism_revenue", "growth", 18.6)]),
+    Case("growth carried over 同比",
+         "实现技术合同成交额86.3亿元,同比增长21.5%。",
+         coded=[F("tech_contract_value", "level", 86.3, "亿元"), F("tech_contract_value", "growth", 21.5)]),
+    Case("bulletin wording with (GDP) and a comparison clause",
+         "全年全市生产总值(GDP)5432.1亿元,按不变价格计算,比上年增长5.2%。",
+         coded=[F("gdp", "level", 5432.1, "亿元"), F("gdp", "growth", 5.2)]),
+    Case("two subjects each with its own predicate",
+         "货物进出口总额增长8.2%、实际使用外资增长15%。",
+         coded=[F("foreign_trade", "growth", 8.2), F("foreign_investment", "growth", 15)]),
+    Case("其中 introduces an uncoded part; share read from 占比",
+         "一般公共预算收入完成98.6亿元,同口径增长7.2%;其中税收收入76.3亿元,税收占比77.4%。",
+         coded=[F("general_budget_revenue", "level", 98.6, "亿元"), F("general_budget_revenue", "growth", 7.2),
+                F("tax_share", "share", 77.4)],
+         uncoded=[F(None, "level", 76.3, "亿元")]),
+    Case("thousands separator",
+         "外贸进出口总值3,456.7亿元。",
+         coded=[F("foreign_trade", "level", 3456.7, "亿元")]),
+    Case("bare number with magnitude only in Chinese",
+         "全年新增学位一万个。",
+         coded=[F("new_school_places", "level", 1, "万个")]),
+    Case("magnitude inside the unit: 万亿元",
+         "地区生产总值首次突破1.2万亿元。",
+         coded=[F("gdp", "level", 1.2, "万亿元", "gt")]),
+    # ---------------------------------------------------------------- sign
+    Case("下降 gives a negative growth",
+         "社会消费品零售总额下降2.4%。",
+         coded=[F("retail_sales", "growth", -2.4)]),
+    Case("减少 on an uncoded subject",
+         "安全生产事故起数减少12.5%。",
+         uncoded=[F(None, "growth", -12.5)]),
+    Case("上涨 is a positive growth of prices",
+         "居民消费价格上涨1.8%。",
+         coded=[F("cpi", "growth", 1.8)]),
+    Case("a comparison with the nation is not the indicator",
+         "居民消费价格同比上涨1.2%,涨幅低于全国0.2个百分点。",
+         coded=[F("cpi", "growth", 1.2)]),
+    # ---------------------------------------------------------------- change, pp, share
+    Case("个百分点 is a change in pp",
+         "研发经费投入强度提高0.3个百分点。",
+         coded=[F("rd_intensity", "change", 0.3, "pp")]),
+    Case("a decrease in pp is negative",
+         "城镇调查失业率下降0.4个百分点。",
+         coded=[F("unemployment_rate", "change", -0.4, "pp")]),
+    Case("an absolute change of days",
+         "空气质量优良天数比上年增加12天,达到318天。",
+         coded=[F("good_air_days", "change", 12, "天"), F("good_air_days", "level", 318, "天")]),
+    Case("a rate and its change",
+         "常住人口城镇化率达到68.5%、提高0.8个百分点。",
+         coded=[F("urbanization_rate", "share", 68.5), F("urbanization_rate", "change", 0.8, "pp")]),
+    Case("a share of another quantity: 占…比重",
+         "数字经济核心产业增加值占地区生产总值比重达到12%。",
+         coded=[F("digital_economy_core", "share", 12)]),
+    Case("成: 近六成 is 60 % approx",
+         "民间投资占固定资产投资比重近六成。",
+         coded=[F("private_investment", "share", 60, "%", "approx")]),
+    Case("fraction: 占全省的1/4 is 25 %",
+         "高新技术企业数量占全省的1/4。",
+         coded=[F("high_tech_enterprises", "share", 25)]),
+    Case("a starting point after 由 is not a fact",
+         "空气质量优良天数比例由80%提高到86%。",
+         coded=[F("good_air_days_ratio", "share", 86)], absent=[80]),
+    Case("倍 after 增长 is a growth in percent",
+         "跨境电商交易额增长1.2倍。",
+         uncoded=[F(None, "growth", 120)]),
+    Case("level reached after 降到 is not negative",
+         "细颗粒物(PM2.5)平均浓度降到28微克/立方米。",
+         coded=[F("pm25", "level", 28, "微克/立方米")], absent=[2.5]),
+    # ---------------------------------------------------------------- bounds
+    Case("range with a long dash", "地区生产总值增长5%—5.5%。", role="targets",
+         coded=[F("gdp", "growth", 5, "%", "ge"), F("gdp", "growth", 5.5, "%", "le")]),
+    Case("range with a hyphen", "一般公共预算收入增长4%-5%。", role="targets",
+         coded=[F("general_budget_revenue", "growth", 4, "%", "ge"),
+                F("general_budget_revenue", "growth", 5, "%", "le")]),
+    Case("range with 至", "固定资产投资增长6%至7%。", role="targets",
+         coded=[F("fixed_asset_investment", "growth", 6, "%", "ge"),
+                F("fixed_asset_investment", "growth", 7, "%", "le")]),
+    Case("range with the unit written once", "社会消费品零售总额增长6—7%。", role="targets",
+         coded=[F("retail_sales", "growth", 6, "%", "ge"), F("retail_sales", "growth", 7, "%", "le")]),
+    Case("左右 is approx", "城镇新增就业4.5万人左右。", role="targets",
+         coded=[F("new_urban_jobs", "level", 4.5, "万人", "approx")]),
+    Case("约 is approx", "实际使用外资约12亿美元。",
+         coded=[F("foreign_investment", "level", 12, "亿美元", "approx")]),
+    Case("近 is approx", "全年接待游客近5000万人次。",
+         coded=[F("tourist_arrivals", "level", 5000, "万人次", "approx")]),
+    Case("稳定在…以上 is ge", "粮食总产量稳定在120万吨以上。", role="targets",
+         coded=[F("grain_output", "level", 120, "万吨", "ge")]),
+    Case("不低于 is ge", "空气质量优良天数不低于300天。", role="targets",
+         coded=[F("good_air_days", "level", 300, "天", "ge")]),
+    Case("至少 is ge", "新增学位至少8000个。", role="targets",
+         coded=[F("new_school_places", "level", 8000, "个", "ge")]),
+    Case("逾 is gt", "货物进出口总额逾2000亿元。",
+         coded=[F("foreign_trade", "level", 2000, "亿元", "gt")]),
+    Case("多 between number and unit is gt", "高新技术企业达到1300多家。",
+         coded=[F("high_tech_enterprises", "level", 1300, "家", "gt")]),
+    Case("余 is gt", "科技型中小企业总数达2600余家。",
+         coded=[F("tech_smes", "level", 2600, "家", "gt")]),
+    Case("以内 is le", "城镇调查失业率控制在5.5%以内。", role="targets",
+         coded=[F("unemployment_rate", "share", 5.5, "%", "le")]),
+    Case("不超过 with a growth word in the subject", "居民消费价格涨幅不超过3%。", role="targets",
+         coded=[F("cpi", "growth", 3, "%", "le")]),
+    Case("低于 is lt", "PM2.5平均浓度低于35微克/立方米。", role="targets",
+         coded=[F("pm25", "level", 35, "微克/立方米", "lt")], absent=[2.5]),
+    Case("达到 is eq, not a bound", "税收占比达到80.5%。",
+         coded=[F("tax_share", "share", 80.5)]),
+    # ---------------------------------------------------------------- stretch
+    Case("a lone 力争 value is stretch", "力争地区生产总值突破3000亿元。", role="targets",
+         coded=[F("gdp", "level", 3000, "亿元", "gt", stretch=True)]),
+    Case("base goal then stretch goal", "规上工业增加值增长8%,争取10%。", role="targets",
+         coded=[F("industrial_value_added", "growth", 8), F("industrial_value_added", "growth", 10, stretch=True)]),
+    Case("争取更好结果 has no number", "全市生产总值增长6%左右,在实际工作中争取更好结果。", role="targets",
+         coded=[F("gdp", "growth", 6, "%", "approx")]),
+    # ---------------------------------------------------------------- parallel lists
+    Case("分别 with a trailing 以上 bounding every value",
+         "固定资产投资、社会消费品零售总额分别增长6%、5%以上。", role="targets",
+         coded=[F("fixed_asset_investment", "growth", 6, "%", "ge"), F("retail_sales", "growth", 5, "%", "ge")]),
+    Case("分别 with a shared head noun",
+         "港口货物、集装箱吞吐量分别增长3.2%、6.5%。",
+         coded=[F("port_cargo", "growth", 3.2), F("port_containers", "growth", 6.5)]),
+    Case("分别 with 和 between values and a shared long head",
+         "城镇、农村居民人均可支配收入分别增长4.8%和6.9%。",
+         coded=[F("urban_disposable_income", "growth", 4.8), F("rural_disposable_income", "growth", 6.9)]),
+    Case("a bound before a list of values applies to each, no 分别",
+         "全市港口货物、集装箱吞吐量突破4.8亿吨、1500万标箱。",
+         coded=[F("port_cargo", "level", 4.8, "亿吨", "gt"), F("port_containers", "level", 1500, "万标箱", "gt")]),
+    Case("four subjects, two coded",
+         "高新技术企业、科技型中小企业、专精特新企业、瞪羚企业分别达到2100家、3500家、420家、65家。",
+         coded=[F("high_tech_enterprises", "level", 2100, "家"), F("tech_smes", "level", 3500, "家")],
+         uncoded=[F(None, "level", 420, "家"), F(None, "level", 65, "家")]),
+    Case("a second 分别 list continues the same subjects",
+         "养老保险、医疗保险参保人数分别达到512万人、698万人,分别增长2.1%、1.4%。",
+         coded=[F("pension_insured", "level", 512, "万人"), F("medical_insured", "level", 698, "万人"),
+                F("pension_insured", "growth", 2.1), F("medical_insured", "growth", 1.4)]),
+    Case("uncoded list keeps one row per subject",
+         "工业、基础设施、房地产开发投资分别增长12%、9%、-3%。",
+         coded=[F("industrial_investment", "growth", 12), F("real_estate_investment", "growth", -3)],
+         uncoded=[F(None, "growth", 9)]),
+    Case("a spelling with 、 inside is not a list",
+         "新增过会、上市企业4家。", role="targets",
+         coded=[F("new_listings", "level", 4, "家")]),
+    # ---------------------------------------------------------------- status and period
+    Case("预计 in the sentence makes an estimate",
+         "预计全年一般公共预算收入增长6%。",
+         coded=[F("general_budget_revenue", "growth", 6, status="estimate")]),
+    Case("预计 opening a paragraph covers its later sentences",
+         "预计,全年固定资产投资增长7%。高新技术企业突破2000家。\n实际使用外资增长9%。",
+         coded=[F("fixed_asset_investment", "growth", 7, status="estimate"),
+                F("high_tech_enterprises", "level", 2000, "家", "gt", status="estimate"),
+                F("foreign_investment", "growth", 9)]),
+    Case("a year opening the clause sets the period",
+         "到2025年,高新技术企业达到2000家。", role="targets",
+         coded=[F("high_tech_enterprises", "level", 2000, "家", period=2025)]),
+    Case("the tasks section sets targets",
+         "新增城镇就业6万人以上,新增托位1200个。", role="tasks",
+         coded=[F("new_urban_jobs", "level", 6, "万人", "ge"), F("new_childcare_places", "level", 1200, "个")]),
+    # ---------------------------------------------------------------- stock and flow
+    Case("a flow and a stock of one concept",
+         "新认定高新技术企业215家,高新技术企业总数达到1680家。",
+         coded=[F("new_high_tech_enterprises", "level", 215, "家"), F("high_tech_enterprises", "level", 1680, "家")]),
+    Case("a flow without its own code is null, never the stock's",
+         "培育高新技术企业120家,新增科技型中小企业300家。",
+         uncoded=[F(None, "level", 120, "家"), F(None, "level", 300, "家")]),
+    Case("a count before its noun with a flow word",
+         "全年新认定160家高新技术企业。",
+         coded=[F("new_high_tech_enterprises", "level", 160, "家")]),
+    Case("a narrowing word does not change the flow",
+         "新增公办中小学学位1.2万个,增设普惠托位800个。",
+         coded=[F("new_school_places", "level", 1.2, "万个"), F("new_childcare_places", "level", 800, "个")]),
+    Case("a unit left out is the one of the value before",
+         "新登记市场主体3.2万户,总数达到41万。",
+         coded=[F("new_market_entities", "level", 3.2, "万户"), F("market_entities", "level", 41, "万户")]),
+    Case("a bare 总量 continues the previous topic",
+         "引进各类人才2万人,总量达到120万人。",
+         coded=[F("talent_pool", "level", 120, "万人")], uncoded=[F(None, "level", 2, "万人")]),
+    Case("a stock of new-type farm entities is not market_entities",
+         "培育新型经营主体320家。", uncoded=[F(None, "level", 320, "家")]),
+    # ---------------------------------------------------------------- whole region only
+    Case("a zone's value has no regional code",
+         "高新区规上工业增加值增长12%。", uncoded=[F(None, "growth", 12)]),
+    Case("a development zone's foreign investment",
+         "经济技术开发区实际使用外资3.2亿美元。", uncoded=[F(None, "level", 3.2, "亿美元")]),
+    Case("another port is a part of the region; the region's own port is not",
+         "龙口港货物吞吐量突破1亿吨。烟台港货物吞吐量达到4.7亿吨。",
+         coded=[F("port_cargo", "level", 4.7, "亿吨")], uncoded=[F(None, "level", 1, "亿吨", "gt")]),
+    Case("a company's revenue", "万华集团营业收入增长8%。", uncoded=[F(None, "growth", 8)]),
+    Case("a holiday's tourists are a single event", "春节假期全市接待游客320万人次。",
+         uncoded=[F(None, "level", 320, "万人次")]),
+    Case("per-person measures are other indicators",
+         "每千人口拥有3岁以下婴幼儿托位数达到3.5个。",
+         coded=[F("childcare_places_per_1000", "level", 3.5, "个")], absent=[3]),
+    Case("per-capita GDP is not GDP", "人均地区生产总值突破10万元。",
+         coded=[F("gdp_per_capita", "level", 10, "万元", "gt")]),
+    Case("the head noun decides: a burden of the entities is not the entities",
+         "全年减轻经营主体税费负担45亿元。", uncoded=[F(None, "level", 45, "亿元")]),
+    Case("the output of high-tech firms is not their number", "高新技术企业产值增长10%。",
+         uncoded=[F(None, "growth", 10)]),
+    # ---------------------------------------------------------------- rank
+    Case("a rank after 居", "地区生产总值增速居全省第2位。",
+         uncoded=[], coded=[F("gdp", "rank", 2, "名")]),
+    Case("ordinals in names are not ranks", "成功举办第十五届国际博览会,获评第三批示范城市。",
+         absent=[15, 3]),
+    # ---------------------------------------------------------------- not facts
+    Case("years, dates and plan-period spans",
+         "2023年3月15日,《烟台市国土空间总体规划(2021—2035年)》正式获批。", absent=[2023, 3, 15, 2021, 2035]),
+    Case("5G and PM2.5 are names", "新建5G基站1200个,PM2.5治理成效明显。",
+         uncoded=[F(None, "level", 1200, "个")], absent=[5, 2.5]),
+    Case("version numbers", "发布营商环境7.0版改革方案。", absent=[7]),
+    Case("a measure describing a noun", "建成全国首艘15万吨级智能养殖工船,引进年产30万吨乙烯项目。",
+         absent=[15, 30]),
+    Case("a measure describing a project with 的", "推进总投资320亿元的45个重点项目。", absent=[320],
+         uncoded=[F(None, "level", 45, "个")]),
+    Case("a threshold in a description", "新签约50亿元以上项目12个。", absent=[50],
+         uncoded=[F(None, "level", 12, "个")]),
+    Case("inch sizes of a product", "8英寸、12英寸晶圆生产线实现量产。", absent=[8, 12]),
+    Case("footnote markers", "启动“双碳”行动[4],入选试点城市[5]。", absent=[4, 5]),
+    Case("numbers in quotes are slogans", "深化“1+3+N”改革,推进“十四五”规划落实。", absent=[1, 3, 14]),
+    Case("a subject with no number", "居民人均可支配收入与经济增长同步。", absent=[]),
+    Case("a subject on another page", "增长12.2%、11.6%。", absent=[12.2, 11.6]),
+]
+
+
+def _sentences(text: str, role: str) -> tuple[str, list[Sentence]]:
+    sentences, pos = [], 0
+    for para, line in enumerate(text.split("\n")):
+        start = 0
+        for piece in line.split("。"):
+            if not piece:
+                continue
+            chunk = piece + ("。" if start + len(piece) < len(line) else "")
+            s = pos + start
+            sentences.append(Sentence(len(sentences), para, chunk, s, s + len(chunk), "", role, False))
+            start += len(chunk)
+        pos += len(line) + 1
+    return text, sentences
+
+
+def _run(case: Case) -> list[dict]:
+    text, sentences = _sentences(case.text, case.role)
+    return extract_facts(REPORT, text, sentences)
+
+
+def _expected(f: F, role: str) -> tuple:
+    target = role in ("targets", "tasks")
+    status = f.status or ("target" if target else "actual")
+    period = f.period or (2024 if target else 2023)
+    return (f.code, f.metric, round(f.value, 4), f.unit, f.bound, f.stretch, status, period)
+
+
+def _got(fact: dict) -> tuple:
+    return (fact["indicator_code"], fact["metric"], round(fact["value"], 4), fact["unit"], fact["bound"],
+            fact["stretch"], fact["status"], fact["period"])
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_sentence_facts(case: Case) -> None:
+    facts = _run(case)
+    got_coded = sorted((_got(f) for f in facts if f["indicator_code"]), key=str)
+    assert got_coded == sorted((_expected(f, case.role) for f in case.coded), key=str)
+    got_uncoded = [_got(f)[1:5] for f in facts if not f["indicator_code"]]
+    for f in case.uncoded:
+        assert (f.metric, round(f.value, 4), f.unit, f.bound) in got_uncoded
+    values = {round(abs(f["value"]), 4) for f in facts}
+    for v in case.absent:
+        assert round(v, 4) not in values, f"{v} read as a fact"
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_spans_and_evidence(case: Case) -> None:
+    """Every fact's span holds its number and the evidence holds the span."""
+    text = case.text
+    for f in _run(case):
+        span = text[f["span_start"]:f["span_end"]]
+        assert span and span in f["evidence"]
+        assert any(c.isdigit() or c in "一二两三四五六七八九十" for c in span)
+        assert set(f) == set(FACT_COLUMNS)
+        assert f["indicator_text"]
+
+
+def test_at_least_sixty_cases() -> None:
+    assert len(CASES) >= 60
+
+
+def test_fact_ids_are_deterministic_and_unique() -> None:
+    case = CASES[0]
+    first, second = _run(case), _run(case)
+    assert [f["fact_id"] for f in first] == [f["fact_id"] for f in second]
+    assert len({f["fact_id"] for f in first}) == len(first)
+
+
+def test_frame_has_the_published_schema() -> None:
+    df = frame(_run(CASES[0]))
+    assert df.schema == FACT_COLUMNS
+    assert frame([]).schema == FACT_COLUMNS
