@@ -528,7 +528,7 @@ TABLES: dict[str, TableSpec] = {
         TableSpec("indicator_series", IndicatorSeries, ("region", "indicator_code", "metric", "period", "status"),
                   ("region", "indicator_code", "metric", "period", "status"), kind="view"),
         TableSpec("quarantine", Quarantine, ("table", "row_key", "check", "column"),
-                  ("table", "row_key", "check", "column", "failure_value")),
+                  ("table", "row_key", "check", "column", "failure_value", "row")),
         TableSpec("data_dictionary", DataDictionary, ("table_name", "column_name"), ("table_name", "ordinal")),
     )
 }

@@ -135,7 +135,7 @@ def validate_tables(tables: dict[str, pl.DataFrame], run_id: str, *,
         )
     quarantine = pl.concat([empty_quarantine(), *quarantined], how="vertical")
     spec = TABLES["quarantine"]
-    quarantine = quarantine.sort([*spec.sort_by, "row"], nulls_last=True, maintain_order=True)
+    quarantine = quarantine.sort(list(spec.sort_by), nulls_last=True, maintain_order=True)
     return ValidationResult(tables=valid, quarantine=quarantine, checks=checks, run_id=run_id)
 
 
