@@ -1,0 +1,306 @@
+"""Publishing: the warehouse users read, built beside the old one and swapped in whole.
+
+Layout of `warehouse/` (SPEC's paths are the first two; they are symlinks that never change):
+
+    parquet          -> .current/parquet
+    govreport.duckdb -> .current/govreport.duckdb
+    .current         -> .builds/<build id>     (the one atomic switch)
+    .previous        -> .builds/<build id>     (kept for readers that are mid-read)
+    .builds/<id>/    parquet/<table>.parquet, govreport.duckdb, BUILD.json
+    .publish.lock    held (flock) by the one publisher at work
+
+Why symlinks: the warehouse is several files (one Parquet per table and the DuckDB file) and
+POSIX can swap only one name atomically. Every build is written complete into its own folder,
+then one `os.replace` of the `.current` link switches all files at once. So a reader never sees a
+half-written file nor a mix of two runs' files; a failed or killed run leaves the previous
+warehouse exactly as it was (its build folder is never touched); the next run, holding the lock,
+deletes whatever build is neither current nor previous (the leftovers of killed runs). `.work/`,
+where other stages keep intermediate results, is left alone.
+
+Same inputs, same bytes: rows are sorted by each table's `sort_by`, Parquet is written by one
+pyarrow version with fixed settings and no timestamps, and the build id never enters a file.
+The DuckDB file holds the same rows in the same order (its bytes are DuckDB's business).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandera.polars as pa
+import polars as pl
+import pyarrow
+import pyarrow.parquet as pq
+from pandera.config import ValidationDepth, config_context
+
+from pipeline.lib.validate import conform, empty_quarantine
+from pipeline.lib.warehouse_views import VIEW_SQL
+from schemas.docs import data_dictionary_frame
+from schemas.tables import SOURCE_TABLES, TABLES
+
+DUCKDB_NAME = "govreport.duckdb"
+PARQUET_DIR = "parquet"
+BUILDS_DIR = ".builds"
+CURRENT = ".current"
+PREVIOUS = ".previous"
+LOCK_NAME = ".publish.lock"
+BUILD_MANIFEST = "BUILD.json"
+PARQUET_OPTIONS = {"compression": "zstd", "compression_level": 3, "row_group_size": 1 << 17,
+                   "write_statistics": True, "use_dictionary": True}
+
+
+class PublishError(RuntimeError):
+    """The warehouse could not be built; the previous one is untouched."""
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    """Where the warehouse is and what it holds, for the run's metadata."""
+
+    warehouse: Path
+    build: Path
+    duckdb_path: Path
+    parquet: dict[str, Path]
+    row_counts: dict[str, int]
+    n_bytes: dict[str, int]
+
+
+def publish_warehouse(tables: dict[str, pl.DataFrame], warehouse: Path) -> PublishResult:
+    """Publish every table (and the views) as Parquet and DuckDB, then swap the build in.
+
+    `tables` holds the validated source tables (`reports`, `documents`, `sentences`,
+    `normalization_edits`, `facts`, `indicators`) and optionally `quarantine` (an empty one is
+    published otherwise, so the table always exists). Raises `PublishError` (or the underlying
+    error) before the swap when anything fails; the previous warehouse then stays as it was.
+    """
+    frames = prepare_tables(tables)
+    warehouse = Path(warehouse)
+    warehouse.mkdir(parents=True, exist_ok=True)
+    with _publish_lock(warehouse):
+        remove_stale_builds(warehouse)
+        build = warehouse / BUILDS_DIR / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        build.mkdir(parents=True)
+        try:
+            row_counts = _build(frames, build)
+            _swap_in(warehouse, build)
+        except BaseException:
+            if not _is_current(warehouse, build):  # after the switch, the build *is* the warehouse
+                shutil.rmtree(build, ignore_errors=True)
+            raise
+        remove_stale_builds(warehouse)
+    parquet = {name: warehouse / PARQUET_DIR / f"{name}.parquet" for name in row_counts}
+    return PublishResult(
+        warehouse=warehouse,
+        build=build,
+        duckdb_path=warehouse / DUCKDB_NAME,
+        parquet=parquet,
+        row_counts=row_counts,
+        n_bytes={name: (build / PARQUET_DIR / f"{name}.parquet").stat().st_size for name in row_counts},
+    )
+
+
+def prepare_tables(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    """The tables to publish, in the contract's columns, dtypes and row order, plus the quarantine
+    and the data dictionary. A missing source table is an error, not an empty table: a warehouse
+    that silently lacks `facts` would look complete."""
+    missing = [name for name in SOURCE_TABLES if name not in tables]
+    if missing:
+        raise PublishError(f"cannot publish without the table(s) {missing}")
+    unknown = sorted(set(tables) - {*SOURCE_TABLES, "quarantine"})
+    if unknown:
+        raise PublishError(f"no schema for table(s) {unknown}; the views are made here, not passed in")
+    frames = {name: tables[name] for name in SOURCE_TABLES}
+    frames["quarantine"] = tables.get("quarantine", empty_quarantine())
+    frames["data_dictionary"] = data_dictionary_frame()
+    return {name: sort_rows(name, conform(name, df)[0]) for name, df in frames.items()}
+
+
+def sort_rows(name: str, df: pl.DataFrame) -> pl.DataFrame:
+    """Rows in the table's publishing order: the same rows always come out in the same order."""
+    return df.sort(list(TABLES[name].sort_by), nulls_last=True, maintain_order=True).rechunk()
+
+
+# --- building -----------------------------------------------------------------------------------
+
+
+def _build(frames: dict[str, pl.DataFrame], build: Path) -> dict[str, int]:
+    """Write the Parquet files and the DuckDB file of one build; return row counts."""
+    (build / PARQUET_DIR).mkdir()
+    row_counts: dict[str, int] = {}
+    db_path = build / DUCKDB_NAME
+    con = duckdb.connect(str(db_path))
+    try:
+        con.execute("BEGIN TRANSACTION")  # one commit, not one per statement
+        for name, df in frames.items():
+            write_parquet(name, df, build / PARQUET_DIR / f"{name}.parquet")
+            _create_table(con, name, df)
+            row_counts[name] = df.height
+        for name, sql in VIEW_SQL.items():
+            con.execute(f"CREATE VIEW {name} AS {sql}")
+            _comment(con, name, "VIEW")
+            rows = check_view(name, con.sql(f"SELECT * FROM {name}").pl())
+            write_parquet(name, rows, build / PARQUET_DIR / f"{name}.parquet")
+            row_counts[name] = rows.height
+        con.execute("COMMIT")
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    manifest = {"tables": {name: row_counts[name] for name in sorted(row_counts)}}
+    (build / BUILD_MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
+    for path in sorted(build.rglob("*")):
+        if path.is_file():
+            _fsync(path)
+    _fsync(build / PARQUET_DIR)
+    _fsync(build)
+    return row_counts
+
+
+def check_view(name: str, rows: pl.DataFrame) -> pl.DataFrame:
+    """A view's rows in the contract's dtypes and order, validated against its model. The views are
+    made from validated tables, so a failure here is a bug in the view: it stops the publish."""
+    rows = sort_rows(name, conform(name, rows)[0])
+    try:
+        with config_context(validation_enabled=True, validation_depth=ValidationDepth.SCHEMA_AND_DATA):
+            TABLES[name].model.to_schema().validate(rows, lazy=True)
+    except pa.errors.SchemaErrors as err:
+        raise PublishError(f"the view {name!r} breaks its schema:\n{err.failure_cases}") from err
+    return rows
+
+
+def _arrow_table(name: str, df: pl.DataFrame) -> pyarrow.Table:
+    """The frame as Arrow with each column's description in its field metadata and the table's
+    description in the schema metadata (both end up in the Parquet key-value metadata)."""
+    schema = TABLES[name].model.to_schema()
+    table = df.to_arrow()
+    fields = [
+        field.with_metadata({b"description": (schema.columns[field.name].description or "").encode()})
+        for field in table.schema
+    ]
+    columns = {c: schema.columns[c].description for c in df.columns}
+    metadata = {
+        b"govreport.table": name.encode(),
+        b"govreport.description": (schema.description or "").encode(),
+        b"govreport.columns": json.dumps(columns, ensure_ascii=False).encode(),
+    }
+    return table.cast(pyarrow.schema(fields, metadata=metadata)).combine_chunks()
+
+
+def write_parquet(name: str, df: pl.DataFrame, path: Path) -> None:
+    """One Parquet file, zstd, with descriptions; same frame → same bytes."""
+    pq.write_table(_arrow_table(name, df), path, **PARQUET_OPTIONS)
+
+
+def _ident(name: str) -> str:
+    """A quoted SQL identifier: the quarantine's `table`, `check` and `column` are SQL keywords."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _sql_string(text: str | None) -> str:
+    return "'" + (text or "").replace("'", "''") + "'"
+
+
+def _create_table(con: duckdb.DuckDBPyConnection, name: str, df: pl.DataFrame) -> None:
+    con.register("_incoming", df.to_arrow())
+    try:
+        con.execute(f"CREATE TABLE {_ident(name)} AS SELECT * FROM _incoming")
+    finally:
+        con.unregister("_incoming")
+    _comment(con, name, "TABLE")
+
+
+def _comment(con: duckdb.DuckDBPyConnection, name: str, kind: str) -> None:
+    schema = TABLES[name].model.to_schema()
+    con.execute(f"COMMENT ON {kind} {_ident(name)} IS {_sql_string(schema.description)}")
+    for column, col in schema.columns.items():
+        con.execute(f"COMMENT ON COLUMN {_ident(name)}.{_ident(column)} IS {_sql_string(col.description)}")
+
+
+# --- swapping -----------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _publish_lock(warehouse: Path) -> Iterator[None]:
+    """One publisher at a time per warehouse; the kernel releases the lock if the run is killed."""
+    with open(warehouse / LOCK_NAME, "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _point(link: Path, target: str) -> None:
+    """Make `link` point to `target` in one atomic step (a new link renamed over the old name)."""
+    tmp = link.with_name(f"{link.name}.{uuid.uuid4().hex[:8]}.tmp")
+    os.symlink(target, tmp)
+    os.replace(tmp, link)
+
+
+def _is_current(warehouse: Path, build: Path) -> bool:
+    current = warehouse / CURRENT
+    return current.is_symlink() and Path(os.readlink(current)).name == build.name
+
+
+def _swap_in(warehouse: Path, build: Path) -> None:
+    """Make `build` the published warehouse. The switch is the `os.replace` of `.current`."""
+    current = warehouse / CURRENT
+    if current.is_symlink():
+        _point(warehouse / PREVIOUS, os.readlink(current))
+    _point(current, f"{BUILDS_DIR}/{build.name}")
+    _fsync(warehouse)
+    _ensure_entry_links(warehouse)
+
+
+def _ensure_entry_links(warehouse: Path) -> None:
+    """SPEC's paths as links through `.current`, made once. A warehouse published before links
+    existed has a real `parquet/` folder: it is moved into a build folder of its own (the one
+    moment, on the first publish only, when `parquet/` is briefly absent)."""
+    for name in (PARQUET_DIR, DUCKDB_NAME):
+        entry = warehouse / name
+        target = f"{CURRENT}/{name}"
+        if entry.is_symlink() and os.readlink(entry) == target:
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            legacy = warehouse / BUILDS_DIR / f"legacy-{uuid.uuid4().hex[:8]}"
+            legacy.mkdir(parents=True)
+            os.replace(entry, legacy / name)
+        _point(entry, target)
+    _fsync(warehouse)
+
+
+def remove_stale_builds(warehouse: Path) -> list[Path]:
+    """Delete build folders that are neither current nor previous (left by failed or killed runs,
+    or older than the previous one), and leftover temporary links. Call with the lock held."""
+    keep = set()
+    for link in (CURRENT, PREVIOUS):
+        path = warehouse / link
+        if path.is_symlink():
+            keep.add(Path(os.readlink(path)).name)
+    removed = []
+    builds = warehouse / BUILDS_DIR
+    for build in sorted(builds.iterdir()) if builds.is_dir() else []:
+        if build.name not in keep:
+            shutil.rmtree(build, ignore_errors=True)
+            removed.append(build)
+    for tmp in warehouse.glob("*.tmp"):
+        if tmp.is_symlink():
+            tmp.unlink()
+    return removed
+
+
+def _fsync(path: Path) -> None:
+    """Flush a file or folder to disk, so a crash after the swap cannot expose an empty file."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
