@@ -30,7 +30,7 @@ CHINESE = (r"(?=[一二两三四五六七八九十零〇百千]*[十百千万亿
 FRACTION = r"\d+\s*/\s*\d+|[一二三四五六七八九十]+分之[一二三四五六七八九十]+"
 NUMBER = rf"(?:{ARABIC}|{CHINESE})"
 
-_CHINESE_RE = re.compile(r"^[一二两三四五六七八九十][零〇一二两三四五六七八九十百千]*$")
+_CHINESE_RE = re.compile(r"^[一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*$")
 _ARABIC_RE = re.compile(rf"^{ARABIC}$")
 _CN_FRACTION_RE = re.compile(r"^([一二三四五六七八九十]+)分之([一二三四五六七八九十]+)$")
 _AR_FRACTION_RE = re.compile(r"^(\d+)\s*/\s*(\d+)$")
