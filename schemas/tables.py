@@ -389,7 +389,13 @@ class TargetVsActual(pa.DataFrameModel):
         description="True when only a stretch target (力争) was set; a base target is preferred.",
     )
     target_evidence: str = pa.Field(description="The clause the target was read from.")
-    target_report_id: str = pa.Field(description="The report that planned the year and set the target.")
+    target_report_id: str = pa.Field(
+        description=(
+            "The report that planned the year (its `plan_year`) and set the target; among several, one with a "
+            "base target, then the work report before the plan report, infographic and bulletin, then the "
+            "latest published."
+        ),
+    )
     actual_value: float = pa.Field(nullable=True, description="The result, null when no report reviewed the year yet.")
     actual_bound: str = pa.Field(
         nullable=True, isin=list(BOUNDS),
@@ -403,7 +409,11 @@ class TargetVsActual(pa.DataFrameModel):
     actual_evidence: str = pa.Field(nullable=True, description="The clause the result was read from.")
     actual_report_id: str = pa.Field(
         nullable=True,
-        description="The report that reviewed the year and gave the result.",
+        description=(
+            "The report that reviewed the year (its `review_year`) and gave the result; among several, one "
+            "with an `actual`, then the bulletin before the plan report, work report and infographic, then "
+            "the latest published."
+        ),
     )
     met: bool = pa.Field(
         nullable=True,
