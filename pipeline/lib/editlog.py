@@ -62,12 +62,23 @@ def resolve_overlaps(changes: list[Change]) -> list[Change]:
 
 
 class EditLog:
-    """A raw text, its current form, and the edits between them."""
+    """A raw text, its current form, and the edits between them.
+
+    Edits are kept as plain tuples `(norm_start, norm_end, raw_start, raw_end, kind,
+    replacement)` while stages run (a stage re-bases every edit after it, so they are rebuilt
+    often) and become `Edit`s only when asked for.
+    """
 
     def __init__(self, raw: str) -> None:
         self.raw = raw
         self.text = raw
-        self.edits: list[Edit] = []
+        self._edits: list[tuple[int, int, int, int, str, str]] = []
+
+    @property
+    def edits(self) -> list[Edit]:
+        """The edits so far, in text order."""
+        raw = self.raw
+        return [Edit(k, rs, re_, raw[rs:re_], rep, ns, ne) for ns, ne, rs, re_, k, rep in self._edits]
 
     # -- applying a stage ---------------------------------------------------------------------
     def apply(self, changes: list[Change]) -> int:
@@ -75,46 +86,45 @@ class EditLog:
 
         Returns the number of changes applied. Changes must come from `resolve_overlaps`.
         """
-        changes = [c for c in changes if self.text[c.start : c.end] != c.replacement]
+        text = self.text
+        changes = [c for c in changes if text[c.start : c.end] != c.replacement]
         if not changes:
             return 0
-        text = self.text
-        old = self.edits
-        # One sorted sweep over both kinds of intervals, clustering those that interact.
-        items: list[tuple[int, int, int, object]] = [(e.norm_start, e.norm_end, 0, e) for e in old]
-        items += [(c.start, c.end, 1, c) for c in changes]
-        items.sort(key=lambda t: (t[0], t[1], t[2]))
-        clusters: list[list[tuple[int, int, int, object]]] = []
+        old = self._edits
+        # One sorted sweep over both kinds of intervals, clustering those that interact:
+        # (start, end, 0 = old edit | 1 = change, index).
+        items = [(e[0], e[1], 0, i) for i, e in enumerate(old)]
+        items += [(c.start, c.end, 1, i) for i, c in enumerate(changes)]
+        items.sort()
+        clusters: list[list[tuple[int, int, int, int]]] = []
         lo = hi = -1
         for it in items:
             a, b = it[0], it[1]
             if clusters and hi > lo and ((b > a and a < hi) or (b == a and lo < a < hi)):
                 clusters[-1].append(it)
-                hi = max(hi, b)
+                if b > hi:
+                    hi = b
             else:
                 clusters.append([it])
                 lo, hi = a, b
-        ne_list = [e.norm_end for e in old]
-        new_edits: list[Edit] = []
+        ne_list = [e[1] for e in old]
+        new_edits: list[tuple[int, int, int, int, str, str]] = []
         pieces: list[str] = []
         pos = 0  # position in `text` copied so far
         delta = 0  # length change so far (new text minus old text)
         for cl in clusters:
-            kinds = {it[2] for it in cl}
-            if kinds == {0}:
-                e = cl[0][3]
-                assert isinstance(e, Edit)
-                new_edits.append(_shift(e, delta))
+            if len(cl) == 1 and cl[0][2] == 0:
+                e = old[cl[0][3]]
+                new_edits.append((e[0] + delta, e[1] + delta, *e[2:]) if delta else e)  # type: ignore[arg-type]
                 continue
-            A = min(it[0] for it in cl)
+            A = cl[0][0]
             B = max(it[1] for it in cl)
-            olds = [it[3] for it in cl if it[2] == 0]
-            chs = [it[3] for it in cl if it[2] == 1]
+            olds = [old[it[3]] for it in cl if it[2] == 0]
+            chs = [changes[it[3]] for it in cl if it[2] == 1]
             if olds:
                 first, last = olds[0], olds[-1]
-                assert isinstance(first, Edit) and isinstance(last, Edit)
-                ra = first.raw_start if first.norm_start == A else self._raw_right(A, ne_list)
-                rb = last.raw_end if last.norm_end == B else self._raw_left(B, ne_list)
+                ra = first[2] if first[0] == A else self._raw_right(A, ne_list)
+                rb = last[3] if last[1] == B else self._raw_left(B, ne_list)
             elif A == B:
                 ra = rb = self._raw_right(A, ne_list)
             else:
@@ -122,7 +132,6 @@ class EditLog:
             rep_parts: list[str] = []
             p = A
             for c in chs:
-                assert isinstance(c, Change)
                 rep_parts.append(text[p : c.start])
                 rep_parts.append(c.replacement)
                 p = c.end
@@ -130,20 +139,20 @@ class EditLog:
             rep = "".join(rep_parts)
             kind_list: list[str] = []
             for it in cl:
-                for k in it[3].kind.split("+"):  # type: ignore[attr-defined]
+                kind = old[it[3]][4] if it[2] == 0 else changes[it[3]].kind
+                for k in kind.split("+"):
                     if k not in kind_list:
                         kind_list.append(k)
             pieces.append(text[pos:A])
             pieces.append(rep)
             pos = B
             ns = A + delta
-            raw_text = self.raw[ra:rb]
-            if raw_text != rep:
-                new_edits.append(Edit("+".join(kind_list), ra, rb, raw_text, rep, ns, ns + len(rep)))
+            if self.raw[ra:rb] != rep:
+                new_edits.append((ns, ns + len(rep), ra, rb, "+".join(kind_list), rep))
             delta += len(rep) - (B - A)
         pieces.append(text[pos:])
         self.text = "".join(pieces)
-        self.edits = new_edits
+        self._edits = new_edits
         return len(changes)
 
     def _raw_right(self, p: int, ne_list: list[int]) -> int:
@@ -151,24 +160,18 @@ class EditLog:
         k = bisect.bisect_right(ne_list, p) - 1
         if k < 0:
             return p
-        e = self.edits[k]
-        return p - e.norm_end + e.raw_end
+        e = self._edits[k]
+        return p - e[1] + e[3]
 
     def _raw_left(self, p: int, ne_list: list[int]) -> int:
         """Raw offset of current offset `p`, before any deletion that sits at `p`."""
         k = bisect.bisect_right(ne_list, p) - 1
-        while k >= 0 and self.edits[k].norm_start == self.edits[k].norm_end == p:
+        while k >= 0 and self._edits[k][0] == self._edits[k][1] == p:
             k -= 1
         if k < 0:
             return p
-        e = self.edits[k]
-        return p - e.norm_end + e.raw_end
-
-
-def _shift(e: Edit, delta: int) -> Edit:
-    if not delta:
-        return e
-    return Edit(e.kind, e.raw_start, e.raw_end, e.raw_text, e.replacement, e.norm_start + delta, e.norm_end + delta)
+        e = self._edits[k]
+        return p - e[1] + e[3]
 
 
 class OffsetMap:

@@ -48,9 +48,10 @@ __all__ = [
     "to_raw_offset",
 ]
 
-# Cleaning repeats until nothing changes (a removal can bring two blanks together, a join can
-# expose a new line end), so that normalizing the output again changes nothing.
-MAX_PASSES = 5
+# Cleaning repeats until nothing changes (a removal can bring two blanks together or expose a
+# new line start, as in `# - ✓ 标题`), so that normalizing the output again changes nothing.
+# Real reports settle in two passes; the cap only bounds adversarial nesting.
+MAX_PASSES = 50
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 import yaml
 
@@ -25,9 +26,9 @@ from pipeline.lib.editlog import Change
 from pipeline.lib.sentences import (
     SENTENCE_END,
     Paragraph,
+    SentenceCursor,
     first_sentence_end,
     paragraphs,
-    sentence_spans,
 )
 
 HEADINGS_FILE = Path(__file__).resolve().parents[1] / "data" / "headings.yaml"
@@ -45,6 +46,8 @@ class HeadingSystem:
 @dataclass(frozen=True)
 class HeadingRules:
     systems: list[HeadingSystem]
+    any_marker: re.Pattern[str]
+    top_systems: frozenset[str]
     max_heading_chars: int
     max_runin_chars: int
     max_title_chars: int
@@ -69,6 +72,8 @@ def rules() -> HeadingRules:
             HeadingSystem(s["name"], re.compile(s["pattern"]), bool(s.get("part")), bool(s.get("top")))
             for s in d["systems"]
         ],
+        any_marker=re.compile("|".join(f"(?:{s['pattern']})" for s in d["systems"])),
+        top_systems=frozenset(s["name"] for s in d["systems"] if s.get("top")),
         max_heading_chars=int(d["max_heading_chars"]),
         max_runin_chars=int(d["max_runin_chars"]),
         max_title_chars=int(d["max_title_chars"]),
@@ -89,7 +94,10 @@ def rules() -> HeadingRules:
 
 def marker_of(line: str) -> tuple[HeadingSystem, re.Match[str]] | None:
     """The heading system whose marker opens `line`, if any (`(一)…` → paren_cn)."""
-    for system in rules().systems:
+    r = rules()
+    if not r.any_marker.match(line):  # most lines are body text: one test settles them
+        return None
+    for system in r.systems:
         m = system.pattern.match(line)
         if m:
             return system, m
@@ -99,6 +107,7 @@ def marker_of(line: str) -> tuple[HeadingSystem, re.Match[str]] | None:
 _TITLE_PUNCT = re.compile(r"[。!?;；！？]|[,:、，：]$")
 _WORDY = re.compile(r"[\u4e00-\u9fffA-Za-z].*[\u4e00-\u9fffA-Za-z]")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+_BLANK_LINE = re.compile("\n\n")
 _HEADING_TAIL = re.compile(r"[。.!?:;,，：；！？”’]*")
 _TRAILING_PUNCT = re.compile(r"[。.!?:;,，：；！？\s]+$")
 
@@ -109,51 +118,57 @@ def join_changes(text: str) -> list[Change]:
 
     Only a blank-line break is a candidate (that is how a page break shows once its marker
     is gone); the rule (see `join` in headings.yaml) looks at the text alone, so cleaning stays
-    idempotent.
+    idempotent. Candidates come from one fast scan for blank lines; the per-system run-in
+    count is taken only when a candidate opens with a marker.
     """
     r = rules()
-    paras = list(paragraphs(text))
-    if len(paras) < 2:
-        return []
-    runin: dict[str, int] = {}
-    for p in paras:
-        line = text[p.start : p.end]
-        mk = marker_of(line)
-        if mk:
-            runin[mk[0].name] = runin.get(mk[0].name, 0) + (1 if _is_runin(line, mk[1].end()) else -1)
     changes: list[Change] = []
-    cur = paras[0]
-    cur_line = text[cur.start : cur.end]
-    for nxt in paras[1:]:
-        nxt_line = text[nxt.start : nxt.end]
-        if nxt.blank_before and _joinable(cur_line, nxt_line, runin, r):
-            changes.append(Change(cur.end, nxt.start, "", "page_break_join"))
-            cur_line = cur_line + nxt_line
+    runin: dict[str, int] | None = None
+    joined_a = ""  # the first paragraph as joined so far, when the last candidate was joined
+    n = len(text)
+    for m in _BLANK_LINE.finditer(text):
+        s, e = m.start(), m.end()
+        if s == 0 or not (r.join_first_ends.match(text, s - 1) and r.join_second_starts.match(text, e)):
+            continue
+        b_end = text.find("\n", e)
+        b = text[e : b_end if b_end >= 0 else n]
+        if marker_of(b) or r.footnote_definition.match(b) or not SENTENCE_END.search(b):
+            continue
+        a_start = text.rfind("\n", 0, s) + 1
+        a = text[a_start:s]
+        if changes and changes[-1].end == a_start:
+            a = joined_a + a
+        mk = marker_of(a)
+        if mk:
+            if runin is None:
+                runin = _runin_counts(text)
+            ok = runin.get(mk[0].name, 0) > 0
         else:
-            cur_line = nxt_line
-        cur = nxt
+            ok = SENTENCE_END.search(a) is not None
+        if ok and not r.footnote_definition.match(a):
+            changes.append(Change(s, e, "", "page_break_join"))
+            joined_a = a
     return changes
 
 
-def _is_runin(line: str, marker_end: int) -> bool:
+def _runin_counts(text: str) -> dict[str, int]:
+    """Per heading system: run-in lines minus standalone lines (positive: the report runs in)."""
+    counts: dict[str, int] = {}
+    for p in paragraphs(text):
+        line = text[p.start : p.end]
+        mk = marker_of(line)
+        if mk:
+            counts[mk[0].name] = counts.get(mk[0].name, 0) + (1 if _is_runin(line) else -1)
+    return counts
+
+
+def _is_runin(line: str) -> bool:
     end = first_sentence_end(line)
     return end is not None and end < len(line)
 
 
-def _joinable(a: str, b: str, runin: dict[str, int], r: HeadingRules) -> bool:
-    if not (r.join_first_ends.search(a) and r.join_second_starts.match(b)):
-        return False
-    if marker_of(b) or r.footnote_definition.match(b) or not SENTENCE_END.search(b):
-        return False
-    mk = marker_of(a)
-    if mk:
-        return runin.get(mk[0].name, 0) > 0
-    return SENTENCE_END.search(a) is not None
-
-
 # -- headings and roles ----------------------------------------------------------------------------
-@dataclass(frozen=True)
-class SentenceSpan:
+class SentenceSpan(NamedTuple):
     """A sentence of the normalized text with its place in the report's sections."""
 
     start: int
@@ -182,15 +197,9 @@ class _Open:
         return self.role == "other" and self.explicit and not self.has_marker
 
 
-@dataclass
-class _Out:
-    start: int
-    end: int
-    paragraph_id: int
-    path: str
-    role: str
-    explicit: bool
-    is_heading: bool
+# A sentence while its section is being worked out: [start, end, paragraph_id, path, role,
+# explicit, is_heading] (a list: a continuation title or an implicit part may change its role).
+_Out = list
 
 
 def sectionize(
@@ -218,7 +227,9 @@ def sectionize(
     default_role = r.default_roles.get(report_type or "", "other")
     paras = list(paragraphs(text))
     if review_year is None and plan_year is None:
-        years = sorted({int(m.group(1)) for p in paras if (m := _year_heading(text[p.start : p.end]))})
+        years = sorted(
+            {int(m.group(1)) for p in paras if p.end - p.start <= 8 and (m := _year_heading(text[p.start : p.end]))}
+        )
         if len(years) >= 2:
             review_year, plan_year = years[0], years[-1]
     stack: list[_Open] = []
@@ -227,22 +238,20 @@ def sectionize(
     prev_was_heading = False
     targets_list = False
 
-    def path() -> str:
-        return " > ".join(o.title for o in stack)
+    cursor = SentenceCursor(text)
 
-    def emit(s: int, e: int, pid: int, role: str, explicit: bool, heading: bool, forced=()) -> list[int]:
-        ids = []
-        for a, b in sentence_spans(text, s, e, forced):
-            ids.append(len(out))
-            out.append(_Out(a, b, pid, path(), role, explicit, heading))
-        return ids
+    def emit(s: int, e: int, pid: int, path: str, role: str, explicit: bool, heading: bool) -> list[int]:
+        n = len(out)
+        out.extend([a, b, pid, path, role, explicit, heading] for a, b in cursor.take(e))
+        return list(range(n, len(out)))
 
+    path = ""
     for pid, p in enumerate(paras):
         line = text[p.start : p.end]
         if targets_list and (p.start in bullets or r.targets_list_item.match(line)):
             # `1.地区生产总值增长6%左右;` after `主要预期目标是:`: an item, never a heading.
             prev_was_heading = False
-            emit(p.start, p.end, pid, "targets", True, False)
+            emit(p.start, p.end, pid, path, "targets", True, False)
             continue
         targets_list = False
         kind, head_end, key, has_marker, part_ordinal = _classify(
@@ -250,38 +259,37 @@ def sectionize(
         )
         if kind == "continuation" and stack:
             top = stack[-1]
-            saved = stack.pop()
-            ids = emit(p.start, p.end, pid, top.role, top.explicit, True)
-            stack.append(saved)
+            parent_path = " > ".join(o.title for o in stack[:-1])
+            top.sentence_ids += emit(p.start, p.end, pid, parent_path, top.role, top.explicit, True)
             top.title = f"{top.title} {_TRAILING_PUNCT.sub('', line)}"
-            top.sentence_ids += ids
+            path = " > ".join(o.title for o in stack)
             parent = stack[-2] if len(stack) > 1 else None
             role, explicit = _heading_role(top.title, top.has_marker, parent, default_role, review_year, plan_year)
             if role != top.role and not top.explicit:
                 top.role, top.explicit = role, explicit
                 for i in top.sentence_ids:
-                    out[i].role, out[i].explicit = role, explicit
+                    out[i][4], out[i][5] = role, explicit
             prev_was_heading = True
             continue
         if kind in ("heading", "runin"):
             head_end = p.end if kind == "heading" else p.start + head_end
             title = _TRAILING_PUNCT.sub("", text[p.start : head_end]) or text[p.start : head_end]
             _close(stack, key, md_headings.get(p.start))
+            path = " > ".join(o.title for o in stack)
             parent = stack[-1] if stack else None
             role, explicit = _heading_role(title, has_marker, parent, default_role, review_year, plan_year)
             if part_ordinal is not None and first_part is None:
                 first_part = (len(out), part_ordinal)
-            ids = emit(p.start, head_end, pid, role, explicit, True)
+            ids = emit(p.start, head_end, pid, path, role, explicit, True)
             stack.append(_Open(key, title, role, explicit, has_marker, md_headings.get(p.start), ids))
+            path = f"{path} > {title}" if path else title
             if head_end < p.end:
-                emit(head_end, p.end, pid, role, False, False, forced=(head_end,))
+                emit(head_end, p.end, pid, path, role, False, False)
             prev_was_heading = kind == "heading"
             continue
         prev_was_heading = False
         if kind == "footnote":
-            saved_stack, stack = stack, []
-            emit(p.start, p.end, pid, "other", True, False)
-            stack = saved_stack
+            emit(p.start, p.end, pid, "", "other", True, False)
             continue
         role = stack[-1].role if stack else default_role
         explicit = False
@@ -290,13 +298,13 @@ def sectionize(
             targets_list = line.endswith(":")
         elif r.paragraph_other.match(line):
             role, explicit = "other", True
-        emit(p.start, p.end, pid, role, explicit, False)
+        emit(p.start, p.end, pid, path, role, explicit, False)
 
     if first_part is not None and not first_part[1]:
         for o in out[: first_part[0]]:
-            if o.role in ("other", default_role) and not o.explicit:
-                o.role = r.implicit_first_part_role
-    return [SentenceSpan(o.start, o.end, o.paragraph_id, o.path, o.role, o.is_heading) for o in out]
+            if o[4] in ("other", default_role) and not o[5]:
+                o[4] = r.implicit_first_part_role
+    return [SentenceSpan(o[0], o[1], o[2], o[3], o[4], o[6]) for o in out]
 
 
 def _year_heading(line: str) -> re.Match[str] | None:
@@ -365,7 +373,7 @@ def _classify(
 
 def _close(stack: list[_Open], key: str, md_level: int | None) -> None:
     """Close the sections a new heading ends (in place)."""
-    if key in {s.name for s in rules().systems if s.top}:
+    if key in rules().top_systems:
         stack.clear()
         return
     if md_level is not None:

@@ -56,13 +56,12 @@ class NoiseRules:
     md_quote: re.Pattern[str]
     md_rule: re.Pattern[str]
     md_link: re.Pattern[str]
-    chrome_lines: list[re.Pattern[str]]
+    chrome_lines: re.Pattern[str] | None
     page_break: re.Pattern[str]
     spam: re.Pattern[str] | None
     footnote_marker: re.Pattern[str]
-    acronyms: re.Pattern[str] | None
     acronym_spelling: dict[str, str]
-    upper_patterns: list[re.Pattern[str]]
+    upper_tokens: list[tuple[re.Pattern[str], re.Pattern[str]]]
     lost_plus: re.Pattern[str]
     stray_english: re.Pattern[str] | None
     stray_english_map: dict[str, str]
@@ -88,30 +87,76 @@ def rules() -> NoiseRules:
         html_tag=re.compile(mk["html_tag"]),
         html_block_tags=frozenset(t.lower() for t in mk["html_block_tags"]),
         html_entity=re.compile(mk["html_entity"]),
-        md_heading=re.compile(mk["md_heading"], re.M),
-        md_bullet=re.compile(mk["md_bullet"], re.M),
+        md_heading=_at_line_start(mk["md_heading"]),
+        md_bullet=_at_line_start(mk["md_bullet"]),
         md_bold=re.compile(mk["md_bold"]),
-        md_quote=re.compile(mk["md_quote"], re.M),
-        md_rule=re.compile(mk["md_rule"], re.M),
+        md_quote=_at_line_start(mk["md_quote"]),
+        md_rule=_at_line_start(mk["md_rule"]),
         md_link=re.compile(mk["md_link"]),
-        chrome_lines=[re.compile(f"^{_BLANK}*(?:{p}){_BLANK}*\\r?$", re.M) for p in d.get("chrome_lines") or []],
+        chrome_lines=_chrome_pattern([str(p) for p in d.get("chrome_lines") or []]),
         page_break=re.compile(d["page_break"]),
         spam=re.compile(_alternation(spam)) if spam else None,
         footnote_marker=re.compile(d["footnote_marker"]),
-        # An acronym is restored only inside Chinese text, never inside an English phrase
-        # (`the project led by` keeps its `led`): no letter, digit or `␣word` on either side.
-        acronyms=re.compile(
-            f"(?<![A-Za-z0-9])(?<![A-Za-z] )(?:{_alternation(acronyms)})(?![A-Za-z0-9])(?! [A-Za-z])",
-            re.I,
-        )
-        if acronyms
-        else None,
         acronym_spelling={a.lower(): a for a in acronyms},
-        upper_patterns=[re.compile(p) for p in d.get("upper_patterns") or []],
+        upper_tokens=[(re.compile(u["token"]), re.compile(u["next"])) for u in d.get("upper_tokens") or []],
         lost_plus=re.compile(d["lost_plus"]),
-        stray_english=re.compile(f"(?<=[{_CJK}]) ({_alternation(list(stray))}) (?=[{_CJK}])") if stray else None,
+        stray_english=re.compile(f" ({_alternation(list(stray))}) (?=[{_CJK}])") if stray else None,
         stray_english_map=stray,
     )
+
+
+def _chrome_pattern(patterns: list[str]) -> re.Pattern[str] | None:
+    """All chrome-line patterns as one whole-line alternation (one scan of the text).
+
+    Named groups are suffixed with the pattern's index (`y__0`) so that two patterns may both
+    capture a date; `_date_of` strips the suffix again.
+    """
+    if not patterns:
+        return None
+    alts = [re.sub(r"\(\?P<(\w+)>", lambda m, i=i: f"(?P<{m.group(1)}__{i}>", p) for i, p in enumerate(patterns)]
+    body = "|".join(f"(?:{a})" for a in alts)
+    return _at_line_start(f"^{_BLANK}*(?:{body}){_BLANK}*\\r?$")
+
+
+def _at_line_start(pattern: str) -> re.Pattern[str]:
+    """Compile a `^…` pattern as `\\n…`, to be run by `_line_matches` over `\\n` + text.
+
+    A pattern that opens with a literal is found by a fast scan; `^` in multiline mode is
+    tried at every offset, ten times slower on a long report.
+    """
+    if not pattern.startswith("^"):
+        raise ValueError(f"a line pattern must start with ^: {pattern!r}")
+    return re.compile("\\n" + pattern[1:], re.M)
+
+
+class _LineMatch:
+    """A match of a line pattern, with offsets in the text (not in `\\n` + text)."""
+
+    __slots__ = ("m",)
+
+    def __init__(self, m: re.Match[str]) -> None:
+        self.m = m
+
+    def start(self, g: int | str = 0) -> int:
+        return max(self.m.start(g) - 1, 0) if g else self.m.start()
+
+    def end(self, g: int | str = 0) -> int:
+        return self.m.end(g) - 1
+
+    def group(self, g: int | str = 0) -> str:
+        return self.m.group(g)[1:] if not g else self.m.group(g)
+
+    def groupdict(self) -> dict[str, str | None]:
+        return self.m.groupdict()
+
+
+def _line_matches(pattern: re.Pattern[str], text: str) -> list[_LineMatch]:
+    """Matches of a line pattern (see `_at_line_start`) in `text`."""
+    return [_LineMatch(m) for m in pattern.finditer("\n" + text)]
+
+
+# A line that may open with a list or rule mark: the line-start markdown rules run only if one does.
+_LINE_MARK = re.compile("\\n[ \\t\u3000\u00a0]*[-*+•·●○■□◆◇▪▶►✓✔☑_]")
 
 
 # -- 1. markup -------------------------------------------------------------------------------------
@@ -130,21 +175,23 @@ def markup_changes(text: str) -> tuple[list[Change], MarkupHints]:
             if rep != m.group():
                 changes.append(Change(m.start(), m.end(), rep, "html"))
     if "#" in text:
-        for m in r.md_heading.finditer(text):
+        for m in _line_matches(r.md_heading, text):
             changes.append(Change(m.start(), m.end(), "", "markdown"))
             hints.md_headings.append((m.end(), len(m.group(1))))
-    for m in r.md_bullet.finditer(text):
-        changes.append(Change(m.start(), m.end(), "", "markdown"))
-        hints.bullets.append(m.end())
+    line_marks = _LINE_MARK.search("\n" + text) is not None
+    if line_marks:
+        for m in _line_matches(r.md_bullet, text):
+            changes.append(Change(m.start(), m.end(), "", "markdown"))
+            hints.bullets.append(m.end())
     if "**" in text or "__" in text:
         for m in r.md_bold.finditer(text):
             changes.append(Change(m.start(), m.start() + 2, "", "markdown"))
             changes.append(Change(m.end() - 2, m.end(), "", "markdown"))
             hints.bold.append((m.start() + 2, m.end() - 2))
     if ">" in text:
-        changes += [Change(m.start(), m.end(), "", "markdown") for m in r.md_quote.finditer(text)]
-    for m in r.md_rule.finditer(text):
-        changes.append(Change(m.start(), m.end(), "", "markdown"))
+        changes += [Change(m.start(), m.end(), "", "markdown") for m in _line_matches(r.md_quote, text)]
+    if line_marks:
+        changes += [Change(m.start(), m.end(), "", "markdown") for m in _line_matches(r.md_rule, text)]
     if "](" in text:
         for m in r.md_link.finditer(text):
             changes.append(Change(m.start(), m.end(), m.group(1) or "", "markdown"))
@@ -163,8 +210,8 @@ def noise_changes(text: str) -> tuple[list[Change], dict[str, object]]:
     r = rules()
     meta: dict[str, object] = {}
     changes: list[Change] = []
-    for pat in r.chrome_lines:
-        for m in pat.finditer(text):
+    if r.chrome_lines:
+        for m in _line_matches(r.chrome_lines, text):
             if "\n" in m.group() or not m.group().strip():
                 continue
             start, end = m.start(), m.end()
@@ -182,12 +229,13 @@ def noise_changes(text: str) -> tuple[list[Change], dict[str, object]]:
         changes += [Change(m.start(), m.end(), "", "spam") for m in r.spam.finditer(text)]
     if "[" in text or "［" in text:
         for m in r.footnote_marker.finditer(text):
-            changes.append(Change(m.start(), m.end(), "", "footnote_marker"))
+            if m.start() > 0 and text[m.start() - 1] != "\n":  # at a line start it is a label
+                changes.append(Change(m.start(), m.end(), "", "footnote_marker"))
     return resolve_overlaps(changes), meta
 
 
-def _date_of(m: re.Match[str]) -> dt.date | None:
-    groups = m.groupdict()
+def _date_of(m: _LineMatch) -> dt.date | None:
+    groups = {k.split("__")[0]: v for k, v in m.groupdict().items() if v is not None}
     try:
         if groups.get("publish_date"):
             return dt.date.fromisoformat(groups["publish_date"])
@@ -212,25 +260,51 @@ def width_changes(text: str) -> list[Change]:
 
 
 # -- 4. restorations -------------------------------------------------------------------------------
+# ASCII runs that hold a letter: found by their first letter (a fast scan of mostly Chinese
+# text), then widened over the digits before it (`5g`, `3d`).
+_ASCII_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z0-9]+)*")
+_CJK_CHAR = re.compile(f"[{_CJK}]")
+
+
 def restore_changes(text: str) -> list[Change]:
-    """Restore what a scraper broke: acronym case, a lost `+`, stray English conjunctions."""
+    """Restore what a scraper broke: acronym case, a lost `+`, stray English conjunctions.
+
+    Acronyms are looked up token by token (one scan for ASCII runs, a dict lookup each: the
+    text is mostly Chinese, so this is far cheaper than a case-blind alternation at every
+    offset). A token inside an English phrase (`the project led by`) is left as it is.
+    """
     r = rules()
     changes: list[Change] = []
-    if r.acronyms:
-        for m in r.acronyms.finditer(text):
-            canon = r.acronym_spelling[m.group().lower()]
-            if canon != m.group():
-                changes.append(Change(m.start(), m.end(), canon, "acronym"))
-    for pat in r.upper_patterns:
-        for m in pat.finditer(text):
-            if m.group().upper() != m.group():
-                changes.append(Change(m.start(), m.end(), m.group().upper(), "acronym"))
+    n = len(text)
+    for m in _ASCII_TOKEN.finditer(text):
+        s, e = m.start(), m.end()
+        while s > 0 and "0" <= text[s - 1] <= "9":
+            s -= 1
+        tok = text[s:e]
+        if tok.isupper():
+            continue
+        canon = r.acronym_spelling.get(tok.lower())
+        if canon is None:
+            nxt = text[e] if e < n else ""
+            for token, follow in r.upper_tokens:
+                if token.fullmatch(tok) and follow.match(nxt):
+                    canon = tok.upper()
+                    break
+        if canon is None or canon == tok:
+            continue
+        if (s >= 2 and text[s - 1] == " " and text[s - 2].isascii() and text[s - 2].isalpha()) or (
+            e + 1 < n and text[e] == " " and text[e + 1].isascii() and text[e + 1].isalpha()
+        ):
+            continue
+        changes.append(Change(s, e, canon, "acronym"))
     if "“" in text or '"' in text:
         for m in r.lost_plus.finditer(text):
-            changes.append(Change(m.start(), m.end(), m.group().upper().replace(" ", "+"), "lost_plus"))
+            plus = m.group(1).upper().replace(" ", "+")
+            changes.append(Change(m.start(1), m.end(1), plus, "lost_plus"))
     if r.stray_english:
         for m in r.stray_english.finditer(text):
-            changes.append(Change(m.start(), m.end(), r.stray_english_map[m.group(1)], "stray_english"))
+            if m.start() > 0 and _CJK_CHAR.match(text, m.start() - 1):
+                changes.append(Change(m.start(), m.end(), r.stray_english_map[m.group(1)], "stray_english"))
     return resolve_overlaps(changes)
 
 
