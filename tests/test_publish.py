@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -61,6 +62,20 @@ def shared(tmp_path_factory: pytest.TempPathFactory) -> Path:
     tables["facts"] = tables["facts"].with_columns(
         pl.when(pl.col("fact_id") == "f011").then(pl.lit(5000.0)).otherwise(pl.col("value")).alias("value"))
     return _published(tmp_path_factory.mktemp("shared"), tables).warehouse
+
+
+@pytest.fixture
+def fresh(shared: Path, tmp_path: Path) -> Path:
+    """A private copy of the shared warehouse (links and all) at `tmp_path / "warehouse"`."""
+    return Path(shutil.copytree(shared, tmp_path / "warehouse", symlinks=True))
+
+
+def _current_build(warehouse: Path) -> Path:
+    return Path(os.path.realpath(warehouse / ".current"))
+
+
+def _n_facts(warehouse: Path) -> int:
+    return _query(warehouse, "select count(*) from facts")[0][0]
 
 
 def _snapshot(warehouse: Path) -> dict[str, str]:
@@ -167,9 +182,10 @@ def test_same_input_same_bytes(tmp_path: Path) -> None:
         assert _query(first.warehouse, sql) == _query(second.warehouse, sql), name
 
 
-def test_failure_at_the_last_step_leaves_the_old_warehouse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    wh = _published(tmp_path).warehouse
-    before = _snapshot(wh)
+def test_failure_at_the_last_step_leaves_the_old_warehouse(fresh: Path, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    wh = fresh
+    before, n_facts = _snapshot(wh), _n_facts(wh)
     builds = set((wh / BUILDS_DIR).iterdir())
 
     def crash(*_: object) -> None:
@@ -181,12 +197,13 @@ def test_failure_at_the_last_step_leaves_the_old_warehouse(tmp_path: Path, monke
     with pytest.raises(OSError, match="disk full"):
         _published(tmp_path, changed)
     assert _snapshot(wh) == before
-    assert _query(wh, "select count(*) from facts") == [(12,)]
+    assert _n_facts(wh) == n_facts
     assert set((wh / BUILDS_DIR).iterdir()) == builds  # the failed build is gone
 
 
-def test_a_view_that_breaks_its_schema_stops_the_publish(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    wh = _published(tmp_path).warehouse
+def test_a_view_that_breaks_its_schema_stops_the_publish(fresh: Path, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    wh = fresh
     before = _snapshot(wh)
     monkeypatch.setitem(publish.VIEW_SQL, "indicator_series",
                         publish.VIEW_SQL["indicator_series"].replace("c.n_reports", "0 AS n_reports"))
@@ -218,10 +235,9 @@ publish.publish_warehouse(tables, Path(sys.argv[1]))
 """
 
 
-def test_killed_publish_leaves_the_old_warehouse_and_is_cleaned_up(tmp_path: Path) -> None:
-    old = _published(tmp_path)
-    wh = old.warehouse
-    before = _snapshot(wh)
+def test_killed_publish_leaves_the_old_warehouse_and_is_cleaned_up(fresh: Path, tmp_path: Path) -> None:
+    wh, old_build = fresh, _current_build(fresh)
+    before, n_facts = _snapshot(wh), _n_facts(wh)
     marker = tmp_path / "paused"
     proc = subprocess.Popen([sys.executable, "-c", KILLED_PUBLISH, str(wh), str(marker)], cwd=ROOT,
                             env={**os.environ, "PYTHONPATH": str(ROOT)})
@@ -238,25 +254,25 @@ def test_killed_publish_leaves_the_old_warehouse_and_is_cleaned_up(tmp_path: Pat
         proc.send_signal(signal.SIGKILL)
         proc.wait()
     assert _snapshot(wh) == before
-    assert _query(wh, "select count(*) from facts") == [(12,)]
+    assert _n_facts(wh) == n_facts
     # the next run cleans the killed run's build and publishes
-    killed = half_built - {old.build}
+    killed = half_built - {old_build}
     assert killed and all(p.exists() for p in killed)
     result = _published(tmp_path)
-    assert set((wh / BUILDS_DIR).iterdir()) == {old.build, result.build}  # current and previous
-    assert _query(wh, "select count(*) from facts") == [(12,)]
+    assert set((wh / BUILDS_DIR).iterdir()) == {old_build, result.build}  # current and previous
+    assert _n_facts(wh) == 12
 
 
-def test_stale_builds_are_removed_and_two_are_kept(tmp_path: Path) -> None:
-    first = _published(tmp_path)
-    stale = first.warehouse / BUILDS_DIR / "20000101T000000-1-deadbeef"
+def test_stale_builds_are_removed_and_two_are_kept(fresh: Path, tmp_path: Path) -> None:
+    first_build = _current_build(fresh)
+    stale = fresh / BUILDS_DIR / "20000101T000000-1-deadbeef"
     (stale / "parquet").mkdir(parents=True)
-    (first.warehouse / ".current.0badf00d.tmp").symlink_to(stale.name)
+    (fresh / ".current.0badf00d.tmp").symlink_to(stale.name)
     second = _published(tmp_path)
-    assert set((second.warehouse / BUILDS_DIR).iterdir()) == {first.build, second.build}
-    assert not stale.exists() and not (first.warehouse / ".current.0badf00d.tmp").is_symlink()
+    assert set((second.warehouse / BUILDS_DIR).iterdir()) == {first_build, second.build}
+    assert not stale.exists() and not (fresh / ".current.0badf00d.tmp").is_symlink()
     assert os.path.realpath(second.warehouse / "parquet") == str(second.build / "parquet")
-    assert os.path.realpath(second.warehouse / ".previous") == str(first.build)
+    assert os.path.realpath(second.warehouse / ".previous") == str(first_build)
     assert remove_stale_builds(second.warehouse) == []
 
 
