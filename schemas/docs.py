@@ -27,11 +27,6 @@ _SQL_TYPES: dict[type[pl.DataType], str] = {
 }
 
 
-def polars_dtype(spec: TableSpec, column: str) -> pl.DataType:
-    """The polars dtype a column is published with."""
-    return spec.model.to_schema().columns[column].dtype.type
-
-
 def sql_type(dtype: pl.DataType) -> str:
     """The DuckDB type a polars dtype becomes (`List(String)` → `VARCHAR[]`)."""
     if isinstance(dtype, pl.List):
