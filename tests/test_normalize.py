@@ -277,3 +277,49 @@ def test_targets_list_after_a_colon_stays_targets() -> None:
     roles = [s.section_role for s in r.sentences]
     assert roles == ["tasks", "targets", "targets", "targets", "tasks"]
     assert not any(s.is_heading for s in r.sentences[1:])
+
+
+# -- other regions write the same ways -------------------------------------------------------------
+WORK_REPORT = """政府工作报告
+——2024年1月15日在济南市第十八届人民代表大会第三次会议上
+济南市市长　于海田
+
+各位代表：
+　　现在，我代表市人民政府，向大会报告工作，请予审议。
+　　一、2023年工作回顾
+　　过去一年，全市地区生产总值增长６.１％。
+　　（一）坚持稳中求进，经济运行持续向好。规上工业增加值增长8.5%。
+　　二、2024年工作总体要求和目标任务
+　　今年政府工作的总体要求是：坚持稳中求进。
+　　主要预期目标是：地区生产总值增长6%左右；城镇新增就业16万人以上。
+　　三、2024年重点工作
+　　（一）聚力扩大有效需求。实施重点项目1000个以上。
+　　（二）主要预期目标完成情况
+　　四、全面加强政府自身建设
+　　各位代表！新征程催人奋进。
+"""
+
+
+def test_a_work_report_of_another_city() -> None:
+    r = normalize_report(WORK_REPORT, "work_report", review_year=2023, plan_year=2024)
+    role = {s.text: s.section_role for s in r.sentences}
+    assert role["政府工作报告"] == role["各位代表:"] == role["各位代表!"] == "other"
+    assert role["过去一年,全市地区生产总值增长6.1%。"] == "review"
+    assert role["规上工业增加值增长8.5%。"] == "review"
+    assert role["主要预期目标是:地区生产总值增长6%左右;城镇新增就业16万人以上。"] == "targets"
+    assert role["今年政府工作的总体要求是:坚持稳中求进。"] == "tasks"
+    assert role["实施重点项目1000个以上。"] == "tasks"
+    assert role["(二)主要预期目标完成情况"] == "tasks"  # below a part, a heading keeps its part's role
+    assert role["四、全面加强政府自身建设"] == "tasks"
+    assert sentence(r, "规上工业增加值").section_path == "一、2023年工作回顾 > (一)坚持稳中求进,经济运行持续向好"
+
+
+def test_a_bulletin_reads_as_review_and_its_notes_as_other() -> None:
+    text = (
+        "2023年青岛市国民经济和社会发展统计公报\n一、综合\n初步核算,全年全市生产总值15760.34亿元,比上年增长5.9%。\n"
+        "二、农业\n粮食总产量318.6万吨。\n注释:\n1.本公报中数据均为初步统计数。\n2.地区生产总值按现价计算。"
+    )
+    r = normalize_report(text, "statistical_bulletin")
+    assert [s.section_role for s in r.sentences] == ["other", "review", "review", "review", "review"] + ["other"] * 3
+    assert sentence(r, "粮食总产量").section_path == "二、农业"
+    assert sentence(r, "1.本公报").section_path == "" and not sentence(r, "1.本公报").is_heading

@@ -12,19 +12,24 @@ its paragraph, section path (`一、2023年… > (一)经济运行恢复向好,�
 role (`review`, `targets`, `tasks`, `other`).
 
 The rules are data: `pipeline/data/noise.yaml` (cleaning) and `pipeline/data/headings.yaml`
-(headings, roles, page-break joins); the stages are in `textclean.py`, `sections.py`.
+(headings, roles, page-break joins); the stages are in `textclean.py`, `joins.py`, and the
+sentences and sections in `sentences.py`, `sections.py`; `editlog.py` keeps the record.
+
+Edit kinds: `markdown`, `html`, `chrome`, `page_break`, `spam`, `footnote_marker`, `width`,
+`acronym`, `lost_plus`, `stray_english`, `whitespace`, `page_break_join`. Where a later stage
+rewrote an earlier edit's replacement, the one edit carries both kinds (`width+whitespace`).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
 
 import polars as pl
 
 from pipeline.lib.editlog import Edit, EditLog, OffsetMap
-from pipeline.lib.sections import join_changes, sectionize
+from pipeline.lib.joins import join_changes
+from pipeline.lib.sections import sectionize
 from pipeline.lib.textclean import (
     MarkupHints,
     markup_changes,
@@ -245,8 +250,3 @@ def edit_rows(report_id: str, r: NormalizedReport) -> list[dict]:
         }
         for i, e in enumerate(r.edits)
     ]
-
-
-def _publish_date(r: NormalizedReport) -> dt.date | None:
-    value = r.metadata.get("publish_date")
-    return value if isinstance(value, dt.date) else None

@@ -7,6 +7,8 @@ markdown heading, a bold run-in (`**大力实施消费扩容升级行动。**`),
 Each heading closes the headings of its own system and of the systems opened after it, so
 nesting follows the order in which the report uses its systems.
 
+Joins of paragraphs that a page break cut are in `joins.py`; they use the same heading rules.
+
 Roles (`review`, `targets`, `tasks`, `other`) come from a part's heading words (`2023年工作回顾`,
 `重点任务`, `主要预期目标`), from a year heading compared with the report's review and plan
 years, and from paragraph openings (`主要预期目标是:`). See the YAML for the reasons.
@@ -22,9 +24,7 @@ from typing import NamedTuple
 
 import yaml
 
-from pipeline.lib.editlog import Change
 from pipeline.lib.sentences import (
-    SENTENCE_END,
     Paragraph,
     SentenceCursor,
     first_sentence_end,
@@ -57,6 +57,7 @@ class HeadingRules:
     paragraph_other: re.Pattern[str]
     targets_list_item: re.Pattern[str]
     footnote_definition: re.Pattern[str]
+    notes_opening: re.Pattern[str]
     implicit_first_part_role: str
     default_roles: dict[str, str]
     join_first_ends: re.Pattern[str]
@@ -85,6 +86,7 @@ def rules() -> HeadingRules:
         paragraph_other=re.compile(d["paragraph_roles"]["other"]),
         targets_list_item=re.compile(d["targets_list_item"]),
         footnote_definition=re.compile(d["footnote_definition"]),
+        notes_opening=re.compile(d["notes_opening"]),
         implicit_first_part_role=str(d["implicit_first_part_role"]),
         default_roles={str(k): str(v) for k, v in (d.get("default_roles") or {}).items()},
         join_first_ends=re.compile(d["join"]["first_ends"]),
@@ -107,64 +109,8 @@ def marker_of(line: str) -> tuple[HeadingSystem, re.Match[str]] | None:
 _TITLE_PUNCT = re.compile(r"[。!?;；！？]|[,:、，：]$")
 _WORDY = re.compile(r"[\u4e00-\u9fffA-Za-z].*[\u4e00-\u9fffA-Za-z]")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
-_BLANK_LINE = re.compile("\n\n")
 _HEADING_TAIL = re.compile(r"[。.!?:;,，：；！？”’]*")
 _TRAILING_PUNCT = re.compile(r"[。.!?:;,，：；！？\s]+$")
-
-
-# -- joins across page breaks --------------------------------------------------------------------
-def join_changes(text: str) -> list[Change]:
-    """Join paragraphs that a page break cut inside a sentence (`乡村振兴取` / `得积极成效`).
-
-    Only a blank-line break is a candidate (that is how a page break shows once its marker
-    is gone); the rule (see `join` in headings.yaml) looks at the text alone, so cleaning stays
-    idempotent. Candidates come from one fast scan for blank lines; the per-system run-in
-    count is taken only when a candidate opens with a marker.
-    """
-    r = rules()
-    changes: list[Change] = []
-    runin: dict[str, int] | None = None
-    joined_a = ""  # the first paragraph as joined so far, when the last candidate was joined
-    n = len(text)
-    for m in _BLANK_LINE.finditer(text):
-        s, e = m.start(), m.end()
-        if s == 0 or not (r.join_first_ends.match(text, s - 1) and r.join_second_starts.match(text, e)):
-            continue
-        b_end = text.find("\n", e)
-        b = text[e : b_end if b_end >= 0 else n]
-        if marker_of(b) or r.footnote_definition.match(b) or not SENTENCE_END.search(b):
-            continue
-        a_start = text.rfind("\n", 0, s) + 1
-        a = text[a_start:s]
-        if changes and changes[-1].end == a_start:
-            a = joined_a + a
-        mk = marker_of(a)
-        if mk:
-            if runin is None:
-                runin = _runin_counts(text)
-            ok = runin.get(mk[0].name, 0) > 0
-        else:
-            ok = SENTENCE_END.search(a) is not None
-        if ok and not r.footnote_definition.match(a):
-            changes.append(Change(s, e, "", "page_break_join"))
-            joined_a = a
-    return changes
-
-
-def _runin_counts(text: str) -> dict[str, int]:
-    """Per heading system: run-in lines minus standalone lines (positive: the report runs in)."""
-    counts: dict[str, int] = {}
-    for p in paragraphs(text):
-        line = text[p.start : p.end]
-        mk = marker_of(line)
-        if mk:
-            counts[mk[0].name] = counts.get(mk[0].name, 0) + (1 if _is_runin(line) else -1)
-    return counts
-
-
-def _is_runin(line: str) -> bool:
-    end = first_sentence_end(line)
-    return end is not None and end < len(line)
 
 
 # -- headings and roles ----------------------------------------------------------------------------
@@ -246,8 +192,15 @@ def sectionize(
         return list(range(n, len(out)))
 
     path = ""
+    in_notes = False
     for pid, p in enumerate(paras):
         line = text[p.start : p.end]
+        if r.notes_opening.match(line) or (in_notes and not _opens_part(line, p.start in md_headings)):
+            # `注:` and the numbered notes under it: outside the sections, role other.
+            in_notes, prev_was_heading, targets_list = True, False, False
+            emit(p.start, p.end, pid, "", "other", True, False)
+            continue
+        in_notes = False
         if targets_list and (p.start in bullets or r.targets_list_item.match(line)):
             # `1.地区生产总值增长6%左右;` after `主要预期目标是:`: an item, never a heading.
             prev_was_heading = False
@@ -291,7 +244,8 @@ def sectionize(
         if kind == "footnote":
             emit(p.start, p.end, pid, "", "other", True, False)
             continue
-        role = stack[-1].role if stack else default_role
+        # Text under the report's own title (a preamble, a bulletin's summary) has the default role.
+        role = stack[-1].role if stack and not stack[-1].is_title else default_role
         explicit = False
         if r.paragraph_targets.match(line):
             role, explicit = "targets", True
@@ -305,6 +259,12 @@ def sectionize(
             if o[4] in ("other", default_role) and not o[5]:
                 o[4] = r.implicit_first_part_role
     return [SentenceSpan(o[0], o[1], o[2], o[3], o[4], o[6]) for o in out]
+
+
+def _opens_part(line: str, is_md_heading: bool) -> bool:
+    """Whether a line opens a new part of the report (what ends a notes block)."""
+    mk = marker_of(line)
+    return is_md_heading or (mk is not None and (mk[0].part or mk[0].top))
 
 
 def _year_heading(line: str) -> re.Match[str] | None:

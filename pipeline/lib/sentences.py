@@ -10,9 +10,8 @@ sentence: the clauses around it share a subject or a `预计` (`预计,…4500�
 
 from __future__ import annotations
 
-import itertools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import NamedTuple
 
 SENTENCE_END = re.compile(r"[。!?！？]+[”’」』)）》]*")
@@ -38,29 +37,6 @@ def first_sentence_end(line: str) -> int | None:
     """Offset just past the first sentence end of `line`, or None when it has none."""
     m = SENTENCE_END.search(line)
     return m.end() if m else None
-
-
-_CHUNK = re.compile(r"[^。!?！？]+(?:[。!?！？]+[”’」』)）》]*)?|[。!?！？]+[”’」』)）》]*")
-
-
-def sentence_spans(text: str, start: int, end: int, forced: Iterable[int] = ()) -> list[tuple[int, int]]:
-    """Sentences of `text[start:end]` (one line) as (start, end) offsets into `text`.
-
-    `forced` adds boundaries (a run-in heading's end). Blanks at a sentence's edges are left
-    out, so every span starts and ends on a visible character.
-    """
-    cuts = [start, *sorted(p for p in forced if start < p < end), end] if forced else (start, end)
-    out: list[tuple[int, int]] = []
-    for lo, hi in itertools.pairwise(cuts):
-        for m in _CHUNK.finditer(text, lo, hi):
-            a, b = m.span()
-            while a < b and text[a].isspace():
-                a += 1
-            while b > a and text[b - 1].isspace():
-                b -= 1
-            if a < b:
-                out.append((a, b))
-    return out
 
 
 _ALL_CHUNKS = re.compile(r"[^\n。!?！？]+(?:[。!?！？]+[”’」』)）》]*)?|[。!?！？]+[”’」』)）》]*")
