@@ -1,4 +1,4 @@
-"""Resources, declared once: where intermediate tables live between assets."""
+"""Resources and the executor, declared once: where intermediate tables live between assets."""
 
 from __future__ import annotations
 
@@ -46,4 +46,6 @@ class FrameStore(dg.ConfigurableIOManager):
 
 @dg.definitions
 def resources() -> dg.Definitions:
-    return dg.Definitions(resources={"io_manager": FrameStore()})
+    # Steps run in one process: the stages fan out over reports in their own process pool
+    # (pipeline/lib/batch.py), so a process per step would only add Dagster's start-up each time.
+    return dg.Definitions(resources={"io_manager": FrameStore()}, executor=dg.in_process_executor)

@@ -3,8 +3,10 @@
 import dagster as dg
 import polars as pl
 
+from pipeline.defs.cache_policy import reuse_cached
 from pipeline.defs.metadata import table_metadata
 from pipeline.lib.batch import read_previous
+from pipeline.lib.dictionary import indicators_frame
 from pipeline.lib.paths import asset_dir, gold_dir, ledger_path
 from pipeline.lib.stages import extract_reports
 
@@ -18,7 +20,7 @@ from pipeline.lib.stages import extract_reports
 )
 def facts(context: dg.AssetExecutionContext, reports: pl.DataFrame, documents: pl.DataFrame,
           sentences: pl.DataFrame):
-    previous = read_previous(asset_dir("facts")).get("frame")
+    previous = None if not reuse_cached(context) else read_previous(asset_dir("facts")).get("frame")
     run = extract_reports(reports, documents, sentences, previous, ledger_path("extract"))
     frame = run.tables["facts"]
     context.log.info(f"extracted facts of {run.n_computed} report(s), reused {run.n_reused} unchanged")
@@ -35,3 +37,14 @@ def facts(context: dg.AssetExecutionContext, reports: pl.DataFrame, documents: p
                     extra[f"gold_{mode}_{k}"] = round(float(score[mode][k]), 4)
             extra["gold_reports_scored"] = len(score["reports"])
     return dg.MaterializeResult(value=frame, metadata=table_metadata(frame, **extra))
+
+
+@dg.asset(
+    group_name="extract",
+    kinds={"polars"},
+    description="The indicator dictionary (schemas/indicators.yaml): canonical codes, Chinese and English "
+                "names, every alias that maps to a code, category, expected metrics and units.",
+)
+def indicators():
+    frame = indicators_frame()
+    return dg.MaterializeResult(value=frame, metadata=table_metadata(frame))

@@ -3,6 +3,7 @@
 import dagster as dg
 import polars as pl
 
+from pipeline.defs.cache_policy import reuse_cached
 from pipeline.defs.metadata import table_metadata
 from pipeline.lib.batch import read_previous
 from pipeline.lib.paths import asset_dir, ledger_path, raw_dir
@@ -25,7 +26,8 @@ _DESCRIPTIONS = {
     name="normalize",
 )
 def normalize(context: dg.AssetExecutionContext, reports: pl.DataFrame):
-    previous = {name: read_previous(asset_dir(name)).get("frame") for name in NORMALIZED_TABLES}
+    previous = {} if not reuse_cached(context) else {
+        name: read_previous(asset_dir(name)).get("frame") for name in NORMALIZED_TABLES}
     run = normalize_reports(reports, raw_dir(), {k: v for k, v in previous.items() if v is not None},
                             ledger_path("normalize"))
     context.log.info(f"normalized {run.n_computed} report(s), reused {run.n_reused} unchanged")

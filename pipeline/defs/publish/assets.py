@@ -1,0 +1,37 @@
+"""Publish: Parquet files and one DuckDB file, built aside and swapped in whole (issue 5)."""
+
+import dagster as dg
+import duckdb
+import polars as pl
+
+from pipeline.defs.errors import WarehouseLockedError, user_errors
+from pipeline.lib.paths import warehouse_dir
+from pipeline.lib.publish import publish_warehouse
+
+
+@dg.asset(
+    group_name="publish",
+    kinds={"parquet", "duckdb"},
+    pool="duckdb",
+    description="The published warehouse: parquet/<table>.parquet and govreport.duckdb with the same "
+                "tables, the views target_vs_actual and indicator_series, a data_dictionary and the "
+                "quarantine. Built beside the old one and swapped in only when complete.",
+)
+def warehouse(context: dg.AssetExecutionContext, validated_tables: dict[str, pl.DataFrame],
+              quarantine: pl.DataFrame):
+    target = warehouse_dir()
+    with user_errors(context):
+        try:
+            result = publish_warehouse({**validated_tables, "quarantine": quarantine}, target)
+        except duckdb.IOException as err:
+            raise WarehouseLockedError(f"cannot write the DuckDB file under {target}: {err}. Close the "
+                                       "program that holds it open and run again.") from err
+    files = {name: str(path) for name, path in sorted(result.parquet.items())}
+    return dg.MaterializeResult(metadata={
+        "warehouse": dg.MetadataValue.path(str(target)),
+        "duckdb": dg.MetadataValue.path(str(result.duckdb_path)),
+        "parquet_files": dg.MetadataValue.json(files),
+        "row_counts": dg.MetadataValue.json(result.row_counts),
+        "size_bytes": result.n_bytes,
+        "n_quarantined": quarantine.height,
+    })

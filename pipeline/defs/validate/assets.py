@@ -1,0 +1,55 @@
+"""Validate: every table against its pandera schema; failing rows move to `quarantine` (issue 5)."""
+
+import dagster as dg
+import polars as pl
+
+from pipeline.defs.metadata import table_metadata
+from pipeline.lib.assemble import published_reports
+from pipeline.lib.validate import failures_summary, validate_tables
+from schemas.tables import SOURCE_TABLES
+
+_CHECKS = [dg.AssetCheckSpec(f"{table}_rows_valid", asset="validated_tables",
+                             description=f"Every row of `{table}` passes its schema; failing rows are "
+                                         "quarantined, not published.")
+           for table in SOURCE_TABLES]
+
+
+@dg.multi_asset(
+    outs={
+        "validated_tables": dg.AssetOut(
+            group_name="validate", kinds={"polars", "pandera"},
+            description="Every table users see, after its pandera schema (schemas/tables.py) and the "
+                        "cross-table checks: only rows that pass."),
+        "quarantine": dg.AssetOut(
+            group_name="validate", kinds={"polars"},
+            description="Rows that failed a check: table, row key, failing check, the offending value, "
+                        "the whole row, and the run. Never dropped silently."),
+    },
+    check_specs=_CHECKS,
+    name="validate",
+)
+def validate(context: dg.AssetExecutionContext, reports: pl.DataFrame, documents: pl.DataFrame,
+             sentences: pl.DataFrame, normalization_edits: pl.DataFrame, facts: pl.DataFrame,
+             indicators: pl.DataFrame):
+    tables = {
+        "reports": published_reports(reports, documents, sentences, facts),
+        "documents": documents, "sentences": sentences, "normalization_edits": normalization_edits,
+        "facts": facts, "indicators": indicators,
+    }
+    result = validate_tables(tables, run_id=context.run_id)
+    if result.n_quarantined:
+        context.log.warning(failures_summary(result))
+    counts = {name: check.n_quarantined for name, check in result.checks.items()}
+    yield dg.Output(result.tables, output_name="validated_tables", metadata={
+        "rows_valid": dg.MetadataValue.json({n: c.n_valid for n, c in result.checks.items()}),
+        "rows_quarantined": dg.MetadataValue.json(counts),
+        "n_quarantined": result.n_quarantined,
+    })
+    yield dg.Output(result.quarantine, output_name="quarantine",
+                    metadata=table_metadata(result.quarantine, by_table=dg.MetadataValue.json(counts)))
+    for name, check in result.checks.items():
+        yield dg.AssetCheckResult(
+            asset_key="validated_tables", check_name=f"{name}_rows_valid", passed=check.passed,
+            severity=dg.AssetCheckSeverity.WARN,
+            metadata={"n_rows": check.n_rows, "n_quarantined": check.n_quarantined,
+                      "failures_by_check": dg.MetadataValue.json(check.failures_by_check)})
