@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import polars as pl
@@ -57,6 +57,7 @@ FACT_COLUMNS: dict[str, pl.DataType] = {
 # 2023年,国家科技型中小企业总数达1000家; 到2025年,…; 预计,2023年西海岸新区… (not 2023年以来).
 _CLAUSE_YEAR = re.compile(
     r"^\s*(?:预计|到|至|在|截至)?\s*((?:19|20)\d{2})\s*年(?!以来|以前|前|起|开始|度)(?:底|末|全年)?")
+_SENTENCE_END = re.compile(r"[。!?;]\s*[”’)]?\s*$")
 _MAY_HOLD_VALUE = re.compile(r"[\d一二两三四五六七八九十首]")
 _MARKDOWN_LEAD = re.compile(r"^[\s\-*#>•·✓√]+")
 
@@ -107,14 +108,27 @@ def extract_facts(report: dict, text: str, sentences: list) -> list[dict]:
     }
     out: list[dict] = []
     seen: set[str] = set()
+    previous, carry = None, None
     for sentence in sentences:
         if not _MAY_HOLD_VALUE.search(sentence.text):
             continue
-        for fact in _sentence_facts(ctx, resolver, sentence, sentence.paragraph_id in estimate_paragraphs):
+        incoming = carry if _continues(previous, sentence) else None
+        facts, carry = _sentence_facts(ctx, resolver, sentence, sentence.paragraph_id in estimate_paragraphs,
+                                       incoming)
+        previous = sentence
+        for fact in facts:
             if fact["fact_id"] not in seen:
                 seen.add(fact["fact_id"])
                 out.append(fact)
     return out
+
+
+def _continues(previous, sentence) -> bool:
+    """An infographic line that only says 同比增长7.2% continues the line before it: the line
+    before ended without a full stop, in the same section, right before this one."""
+    return (previous is not None and sentence.sentence_id == previous.sentence_id + 1
+            and not previous.is_heading and previous.section_path == sentence.section_path
+            and not _SENTENCE_END.search(previous.text))
 
 
 def _paragraph_openers(sentences: list) -> list:
@@ -160,17 +174,20 @@ def _groups(text: str, mentions: list[Mention]) -> list[list[Mention]]:
     return groups
 
 
-def _sentence_facts(ctx: _Context, resolver: SubjectResolver, sentence, paragraph_estimate: bool) -> list[dict]:
+def _sentence_facts(ctx: _Context, resolver: SubjectResolver, sentence, paragraph_estimate: bool,
+                    incoming: _Carry | None = None) -> tuple[list[dict], _Carry | None]:
+    """The facts of one sentence, and what its last clause leaves for a continuation line."""
     st = sentence.text
     mentions = find_mentions(st)
     if not mentions:
-        return []
+        return [], None
     lex = load_lexicon()
     clauses = _clauses(st)
     status0, period0 = _role_status(ctx, sentence.section_role)
     estimate_at = 0 if paragraph_estimate else _first(lex.estimate_re, st)
     year_from = _clause_years(st, clauses)
-    carry: _Carry | None = None
+    carry: _Carry | None = replace(incoming, evidence_start=0) if incoming else None
+    history: list[Subject] = []  # the subjects named so far in the sentence, in order
     facts: list[dict] = []
     cursor, cursor_clause = 0, -1
     stretch_from: int | None = None
@@ -196,6 +213,14 @@ def _sentence_facts(ctx: _Context, resolver: SubjectResolver, sentence, paragrap
         if subjects is None:
             carry = None
             continue
+        if inherited and len(group) > 1 and len(subjects) != len(group) and len(history) >= len(group):
+            # 接待游客1560万人次、实现旅游收入158亿元,分别增长32.1%和45.6%: one subject per earlier group
+            subjects = history[-len(group):]
+        if inherited and pred.flow:
+            # 高新技术企业总数达到156家,新认定42家: the flow of the stock, coded only when the
+            # dictionary spells that flow (新认定高新技术企业); 净增115家 stays uncoded
+            subjects = [resolver.resolve(pred.flow_words + resolver.lex.subject_tail_re.sub("", x.text))
+                        for x in subjects]
         if pred.base:  # 由80%提高到86%: 80% is where it started; the subject goes on
             carry = _Carry(subjects, None, group[-1].is_percent, evidence_start)
             continue
@@ -225,7 +250,9 @@ def _sentence_facts(ctx: _Context, resolver: SubjectResolver, sentence, paragrap
             facts.append(_fact(ctx, sentence, subj, m, metric, value, unit, bound, stretch, f_status,
                                period, evidence))
         carry = _Carry(subjects, metric, group[-1].is_percent, evidence_start)
-    return facts
+        if not inherited:
+            history.extend(subjects)
+    return facts, carry
 
 
 def _subjects(resolver: SubjectResolver, subject_text: str, pred: Predicate, group: list[Mention],
@@ -237,9 +264,16 @@ def _subjects(resolver: SubjectResolver, subject_text: str, pred: Predicate, gro
         if carry is None:
             return None, clause_start, False  # (上接第一版)增长12.2%: the subject is on another page
         return carry.subjects, carry.evidence_start, True
+    if carry is not None and cleaned.startswith("占") and not cleaned.startswith("占比"):
+        # 高技术制造业增加值增长9.1%,占规模以上工业增加值的比重为18.2%: the share of the same subject
+        return [replace(s, share=True) for s in carry.subjects], carry.evidence_start, True
     if carry is not None and resolver.is_bare_head(cleaned):
         return [resolver.compose_bare(cleaned, carry.subjects[-1])], carry.evidence_start, False
     items = resolver.split(cleaned, len(group), pred.respectively) if len(group) > 1 else None
+    if not items and pred.respectively and len(group) > 1:
+        items = resolver.expand_compound(cleaned, len(group))
+        if not items:  # 分别 with values that match no list of subjects: whose value is which is unknown
+            return [replace(resolver.resolve(cleaned), code=None)], clause_start, False
     if items:
         # what stands before the first item's dictionary spelling (青岛港, 董家口港) is the list's
         first = resolver.resolve(items[0], flow_after=pred.flow)

@@ -57,14 +57,17 @@ class Lexicon:
     rank_verb_tail_re: re.Pattern
     subject_tail_re: re.Pattern
     bare_heads: frozenset[str]
+    total_heads: frozenset[str]
     opener_re: re.Pattern
     flow_re: re.Pattern
     qualifier_re: re.Pattern
     subregion_re: re.Pattern
     event_re: re.Pattern
     per_capita_re: re.Pattern
+    narrowing_prefix_re: re.Pattern
     not_fact_re: re.Pattern
     list_heads: tuple[str, ...]
+    compound_subjects: dict[str, tuple[str, ...]]
     np_stop_re: re.Pattern
 
 
@@ -101,17 +104,21 @@ def load_lexicon(path: Path = EXTRACTION_PATH) -> Lexicon:
         rank_verb_tail_re=re.compile(rf"(?:{_alternation(doc['rank_verbs'])})[\u4e00-\u9fff]{{0,6}}$"),
         subject_tail_re=re.compile(rf"(?:{_alternation(doc['subject_tails'])})$"),
         bare_heads=frozenset(str(h) for h in doc["bare_heads"]),
+        total_heads=frozenset(str(h) for h in doc["total_heads"]),
         opener_re=re.compile(
-            rf"^(?:(?:{_alternation(doc['subject_openers'])}|(?:19|20)\d{{2}}年(?:底|末|度)?|\s)+)"),
+            rf"^(?:(?:{_alternation(doc['subject_openers'])}|(?:19|20)\d{{2}}年(?:底|末|度)?|\s|"
+            + "|".join(f"(?:{p})" for p in doc["subject_opener_patterns"]) + ")+)"),
         flow_re=re.compile(_alternation(doc["flow_words"])),
         qualifier_re=re.compile(_alternation(doc["narrowing_qualifiers"])),
         subregion_re=re.compile("|".join(f"(?:{p})" for p in doc["subregion_patterns"])),
         event_re=re.compile("|".join(f"(?:{p})" for p in doc["event_patterns"])),
         per_capita_re=re.compile("|".join(f"(?:{p})" for p in doc["per_capita_patterns"])),
+        narrowing_prefix_re=re.compile("|".join(f"(?:{p})" for p in doc["narrowing_prefix_patterns"])),
         # the lookahead lets the engine skip positions where no pattern can start (speed only)
         not_fact_re=re.compile(
             r"(?=[\d一二两三四五六七八九十第\[“《A-Za-z])(?:"
             + "|".join(f"(?:{p})" for p in doc["not_fact_patterns"]) + ")"),
         list_heads=tuple(sorted((str(h) for h in doc["list_heads"]), key=len, reverse=True)),
+        compound_subjects={str(k): tuple(str(x) for x in v) for k, v in doc["compound_subjects"].items()},
         np_stop_re=re.compile(_alternation(doc["np_stop_words"])),
     )

@@ -17,6 +17,7 @@ from pipeline.lib.lexicon import Lexicon, load_lexicon
 
 _LEAD_JUNK = re.compile(r"^[\s、,;:。!?\-—–~*#>•·✓√()\[\]]+|^\([一二三四五六七八九十\d]+\)|^[一二三四五六七八九十]+是")
 _TRAILING_PAREN = re.compile(r"\([^()]{0,20}\)$")
+_ANY_PAREN = re.compile(r"\([^()]{0,20}\)")
 # 占 that opens a share phrase (占全市43%, 占地区生产总值比重), not 占比/占据/占有/占地/占用/占领
 _SHARE_OF = re.compile(r"占(?!比|据|有|地面积|地\d|用|领|优)")
 _SHARE_OBJECT_TAIL = re.compile(r"(?:的)?(?:比重|比例|份额)?$")
@@ -154,18 +155,28 @@ class SubjectResolver:
             return self._share_head(items)
         return None
 
+    def expand_compound(self, subject: str, n: int) -> list[str] | None:
+        """城乡居民人均可支配收入 with 2 values -> [城镇居民人均可支配收入, 农村居民人均可支配收入]."""
+        shown = self.display(subject)
+        for key in sorted(self.lex.compound_subjects, key=len, reverse=True):
+            parts = self.lex.compound_subjects[key]
+            if shown.startswith(key) and len(parts) == n:
+                return [p + shown[len(key):] for p in parts]
+        return None
+
     def _share_head(self, items: list[str]) -> list[str]:
         last = items[-1]
-        head = next((h for h in self.lex.list_heads if last.endswith(h) and len(last) > len(h)), None)
-        if head is None:
+        heads = [h for h in self.lex.list_heads if last.endswith(h) and len(last) > len(h)]
+        if not heads:
             return items
         out = []
         for item in items[:-1]:
             own = self.dictionary.head(self.clean(item)) is not None
             if own or any(item.endswith(h) for h in self.lex.list_heads):
                 out.append(item)
-            else:
-                out.append(item + head)
+                continue
+            joined = [_join(item, h) for h in heads]  # longest head first
+            out.append(next((j for j in joined if self.dictionary.head(self.clean(j))), joined[0]))
         return [*out, last]
 
     # ------------------------------------------------------------------ codes
@@ -201,12 +212,18 @@ class SubjectResolver:
             if m is not None and m.start < k:
                 code = None if self._excluded(prev[:m.start], flow=False) else m.code
                 return Subject(m.text, code, raw=cand)
-        return Subject(self.display(prev) + head if prev else head, None, raw=prev + head)
+        text = self.display(prev) + head if prev else head
+        if previous.code and head in self.lex.total_heads and not self.lex.flow_re.search(prev):
+            # 一般公共预算收入增长5.6%、总量超过300亿元: the total of the same indicator
+            return Subject(text, previous.code, raw=prev + head)
+        return Subject(text, None, raw=prev + head)
 
     def _match(self, subject: str) -> tuple[HeadMatch | None, str]:
         """Try the subject, then without a trailing bracket, narrowing words, and tail words."""
         variants = [subject]
         no_paren = _TRAILING_PAREN.sub("", subject)
+        variants.append(no_paren)
+        no_paren = _ANY_PAREN.sub("", no_paren)  # 细颗粒物(PM2.5)年均浓度 -> 细颗粒物年均浓度
         variants.append(no_paren)
         narrowed = self.lex.qualifier_re.sub("", no_paren)
         variants.append(narrowed)
@@ -225,6 +242,8 @@ class SubjectResolver:
             return True
         if self.lex.event_re.search(prefix) or self.lex.per_capita_re.search(prefix):
             return True
+        if self.lex.narrowing_prefix_re.search(prefix.rstrip("的")):
+            return True
         for m in self.lex.subregion_re.finditer(prefix):
             if self._own_name(m.group()):
                 continue  # 青岛港 in a 青岛市 report: the region's own port
@@ -240,6 +259,14 @@ class SubjectResolver:
         if not short or len(name) < 2:
             return False
         return short in name or any(short.startswith(name[-k:]) for k in range(2, len(name) + 1))
+
+
+def _join(item: str, head: str) -> str:
+    """Put a shared head after an item, once: 城镇居民 + 居民人均可支配收入 -> 城镇居民人均可支配收入."""
+    for k in range(min(len(item), len(head) - 1), 0, -1):
+        if item.endswith(head[:k]):
+            return item + head[k:]
+    return item + head
 
 
 def _last_share_of(text: str) -> re.Match | None:
