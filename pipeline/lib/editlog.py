@@ -91,38 +91,51 @@ class EditLog:
         if not changes:
             return 0
         old = self._edits
-        # One sorted sweep over both kinds of intervals, clustering those that interact:
-        # (start, end, 0 = old edit | 1 = change, index).
-        items = [(e[0], e[1], 0, i) for i, e in enumerate(old)]
-        items += [(c.start, c.end, 1, i) for i, c in enumerate(changes)]
-        items.sort()
-        clusters: list[list[tuple[int, int, int, int]]] = []
-        lo = hi = -1
-        for it in items:
-            a, b = it[0], it[1]
-            if clusters and hi > lo and ((b > a and a < hi) or (b == a and lo < a < hi)):
-                clusters[-1].append(it)
-                if b > hi:
-                    hi = b
-            else:
-                clusters.append([it])
-                lo, hi = a, b
+        n_old, n_ch = len(old), len(changes)
         ne_list = [e[1] for e in old]
         new_edits: list[tuple[int, int, int, int, str, str]] = []
         pieces: list[str] = []
         pos = 0  # position in `text` copied so far
         delta = 0  # length change so far (new text minus old text)
-        for cl in clusters:
-            if len(cl) == 1 and cl[0][2] == 0:
-                e = old[cl[0][3]]
-                new_edits.append((e[0] + delta, e[1] + delta, *e[2:]) if delta else e)  # type: ignore[arg-type]
-                continue
-            A = cl[0][0]
-            B = max(it[1] for it in cl)
-            olds = [old[it[3]] for it in cl if it[2] == 0]
-            chs = [changes[it[3]] for it in cl if it[2] == 1]
-            if olds:
-                first, last = olds[0], olds[-1]
+        i = ci = 0  # next old edit, next change
+        while ci < n_ch:
+            c = changes[ci]
+            # Old edits that end before this change cannot interact with it: shift them in bulk.
+            k = bisect.bisect_right(ne_list, c.start, i)
+            if k > i:
+                new_edits.extend(
+                    [(e[0] + delta, e[1] + delta, e[2], e[3], e[4], e[5]) for e in old[i:k]] if delta else old[i:k]
+                )
+                i = k
+            # A cluster: the change, and every old edit and later change linked to it by overlap.
+            lo, hi = c.start, c.end
+            cl_old: list[tuple[int, int, int, int, str, str]] = []
+            cl_ch = [c]
+            ci += 1
+            grew = True
+            while grew:
+                grew = False
+                if i < n_old:
+                    e = old[i]
+                    if (
+                        (e[1] > e[0] and e[0] < hi and hi > lo)
+                        or (e[0] == e[1] and lo < e[0] < hi)
+                        or (lo == hi and e[0] < lo < e[1])
+                    ):
+                        cl_old.append(e)
+                        i += 1
+                        lo, hi = min(lo, e[0]), max(hi, e[1])
+                        grew = True
+                if ci < n_ch:
+                    c2 = changes[ci]
+                    if (c2.end > c2.start and c2.start < hi and hi > lo) or (c2.start == c2.end and lo < c2.start < hi):
+                        cl_ch.append(c2)
+                        ci += 1
+                        hi = max(hi, c2.end)
+                        grew = True
+            A, B = lo, hi
+            if cl_old:
+                first, last = cl_old[0], cl_old[-1]
                 ra = first[2] if first[0] == A else self._raw_right(A, ne_list)
                 rb = last[3] if last[1] == B else self._raw_left(B, ne_list)
             elif A == B:
@@ -131,18 +144,18 @@ class EditLog:
                 ra, rb = self._raw_right(A, ne_list), self._raw_left(B, ne_list)
             rep_parts: list[str] = []
             p = A
-            for c in chs:
-                rep_parts.append(text[p : c.start])
-                rep_parts.append(c.replacement)
-                p = c.end
+            for ch in cl_ch:
+                rep_parts.append(text[p : ch.start])
+                rep_parts.append(ch.replacement)
+                p = ch.end
             rep_parts.append(text[p:B])
             rep = "".join(rep_parts)
             kind_list: list[str] = []
-            for it in cl:
-                kind = old[it[3]][4] if it[2] == 0 else changes[it[3]].kind
-                for k in kind.split("+"):
-                    if k not in kind_list:
-                        kind_list.append(k)
+            members = sorted([(e[0], e[1], 0, e[4]) for e in cl_old] + [(x.start, x.end, 1, x.kind) for x in cl_ch])
+            for m in members:
+                for kd in m[3].split("+"):
+                    if kd not in kind_list:
+                        kind_list.append(kd)
             pieces.append(text[pos:A])
             pieces.append(rep)
             pos = B
@@ -150,6 +163,10 @@ class EditLog:
             if self.raw[ra:rb] != rep:
                 new_edits.append((ns, ns + len(rep), ra, rb, "+".join(kind_list), rep))
             delta += len(rep) - (B - A)
+        if i < n_old:
+            new_edits.extend(
+                [(e[0] + delta, e[1] + delta, e[2], e[3], e[4], e[5]) for e in old[i:]] if delta else old[i:]
+            )
         pieces.append(text[pos:])
         self.text = "".join(pieces)
         self._edits = new_edits
