@@ -301,6 +301,11 @@ CASES = [
     Case("a bare 总量 keeps the indicator of the clause before",
          "一般公共预算收入增长5.6%、总量超过300亿元。",
          coded=[F("general_budget_revenue", "growth", 5.6), F("general_budget_revenue", "level", 300, "亿元", "gt")]),
+    Case("an average over years is not the year's growth; a value's own year sets its period",
+         "过去五年,全市地区生产总值年均增长6.5%,由2017年的3.2万亿元增加到2022年的4.5万亿元。",
+         coded=[F("gdp", "level", 4.5, "万亿元", period=2022)], uncoded=[F(None, "growth", 6.5)], absent=[3.2]),
+    Case("a comparison base year is not the subject", "规上工业增加值较2022年增长8%。",
+         coded=[F("industrial_value_added", "growth", 8)]),
     # ---------------------------------------------------------------- not facts
     Case("years, dates and plan-period spans",
          "2023年3月15日,《烟台市国土空间总体规划(2021—2035年)》正式获批。", absent=[2023, 3, 15, 2021, 2035]),

@@ -216,11 +216,14 @@ def _sentence_facts(ctx: _Context, resolver: SubjectResolver, sentence, paragrap
         if inherited and len(group) > 1 and len(subjects) != len(group) and len(history) >= len(group):
             # 接待游客1560万人次、实现旅游收入158亿元,分别增长32.1%和45.6%: one subject per earlier group
             subjects = history[-len(group):]
+        own = subjects  # what this group's values are about; `subjects` goes on to the next clause
         if inherited and pred.flow:
             # 高新技术企业总数达到156家,新认定42家: the flow of the stock, coded only when the
             # dictionary spells that flow (新认定高新技术企业); 净增115家 stays uncoded
-            subjects = [resolver.resolve(pred.flow_words + resolver.lex.subject_tail_re.sub("", x.text))
-                        for x in subjects]
+            own = [resolver.resolve(pred.flow_words + resolver.lex.subject_tail_re.sub("", x.text))
+                   for x in subjects]
+        if pred.multi_year:
+            own = [replace(x, code=None) for x in own]
         if pred.base:  # 由80%提高到86%: 80% is where it started; the subject goes on
             carry = _Carry(subjects, None, group[-1].is_percent, evidence_start)
             continue
@@ -228,12 +231,13 @@ def _sentence_facts(ctx: _Context, resolver: SubjectResolver, sentence, paragrap
         evidence = st[evidence_start:max(c_end, group[-1].tail_end)].strip()
         trailing = group[-1].post_bound if len(group) > 1 else None
         status, period = status0, period0
-        if year_from and (y := _year_at(year_from, first.start)) is not None:
+        y = pred.year or (_year_at(year_from, first.start) if year_from else None)
+        if y is not None:
             period = y
             status = _status_for_year(ctx, y, status0)
         metric = None
         for i, m in enumerate(group):
-            subj = subjects[i] if len(subjects) == len(group) else subjects[-1]
+            subj = own[i] if len(own) == len(group) else own[-1]
             read = _metric(m, pred, subj, metric_prev)
             if read is None:
                 continue

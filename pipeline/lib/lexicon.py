@@ -31,6 +31,7 @@ class PredicateWord:
     stretch: bool = False
     estimate: bool = False
     base: bool = False
+    multi_year: bool = False
 
 
 def _alternation(words: list[str]) -> str:
@@ -41,6 +42,8 @@ def _alternation(words: list[str]) -> str:
 class Lexicon:
     predicates: dict[str, PredicateWord]
     predicate_tail: re.Pattern  # one predicate word (or flow word) at the end of a text
+    comparison_tail_re: re.Pattern  # 比2022年 / 较上年同期 at the end of a text
+    year_tail_re: re.Pattern  # 2022年的 at the end of a text
     predicate_head_re: re.Pattern  # a predicate word (or 占/居…) at the start of a text
     post_bounds: dict[str, str]
     post_bound_pattern: str
@@ -86,6 +89,8 @@ def load_lexicon(path: Path = EXTRACTION_PATH) -> Lexicon:
     return Lexicon(
         predicates=predicates,
         predicate_tail=re.compile(rf"(?:{_alternation(list(predicates) + list(doc['flow_words']))})$"),
+        comparison_tail_re=re.compile(rf"(?:{doc['comparison_base_pattern']})$"),
+        year_tail_re=re.compile(rf"(?:{doc['value_year_pattern']})$"),
         predicate_head_re=re.compile(
             rf"^(?:{_alternation(list(predicates) + list(doc['rank_verbs']) + ['占', '其中', '较', '比'])})"),
         post_bounds=post_bounds,

@@ -38,9 +38,11 @@ class Predicate:
     stretch: bool = False
     estimate: bool = False
     base: bool = False  # 由/从: a starting point, not a fact
+    multi_year: bool = False  # 年均增长: an average over years, not a fact of one period
     flow: bool = False  # 市场主体新增5万户: a flow word after the subject
     flow_words: str = ""  # those flow words, for a count written before its noun (新认定160家高新技术企业)
     respectively: bool = False
+    year: int | None = None  # a year written right before the value (2022年的)
 
 
 @dataclass(frozen=True)
@@ -67,10 +69,20 @@ def parse_predicate(pre: str, lex: Lexicon | None = None) -> tuple[str, Predicat
     words: list[str] = []
     while s:
         m = lex.predicate_tail.search(s)
-        if m is None:
-            break
-        words.append(m.group())
-        s = s[:m.start()].rstrip()
+        if m is not None:
+            words.append(m.group())
+            s = s[:m.start()].rstrip()
+            continue
+        m = lex.comparison_tail_re.search(s)  # 较2022年增长: the comparison base is no subject
+        if m is not None:
+            s = s[:m.start()].rstrip()
+            continue
+        m = lex.year_tail_re.search(s)  # 增加到2022年的5.2万亿元: the value's own year
+        if m is not None:
+            pred.year = int(m.group(1))
+            s = s[:m.start()].rstrip()
+            continue
+        break
     words.reverse()
     pred.words = words
     for i, w in enumerate(words):
@@ -94,6 +106,7 @@ def parse_predicate(pre: str, lex: Lexicon | None = None) -> tuple[str, Predicat
         pred.stretch |= info.stretch
         pred.estimate |= info.estimate
         pred.base |= info.base
+        pred.multi_year |= info.multi_year
         if lex.respectively_re.fullmatch(w):
             pred.respectively = True
     return s, pred
