@@ -306,6 +306,10 @@ CASES = [
          coded=[F("gdp", "level", 4.5, "万亿元", period=2022)], uncoded=[F(None, "growth", 6.5)], absent=[3.2]),
     Case("a comparison base year is not the subject", "规上工业增加值较2022年增长8%。",
          coded=[F("industrial_value_added", "growth", 8)]),
+    Case("a bare head takes the topic of the clause before",
+         "规上工业总产值突破2000亿元,增加值增长10.5%;粮食播种面积稳定在100万亩以上、产量达到40万吨。",
+         coded=[F("industrial_value_added", "growth", 10.5), F("grain_output", "level", 40, "万吨")],
+         uncoded=[F(None, "level", 2000, "亿元", "gt"), F(None, "level", 100, "万亩", "ge")]),
     # ---------------------------------------------------------------- not facts
     Case("years, dates and plan-period spans",
          "2023年3月15日,《烟台市国土空间总体规划(2021—2035年)》正式获批。", absent=[2023, 3, 15, 2021, 2035]),
