@@ -45,6 +45,7 @@ class Case:
     coded: list[F] = field(default_factory=list)
     uncoded: list[F] = field(default_factory=list)
     absent: list[float] = field(default_factory=list)
+    path: str = ""  # section_path of every sentence
 
 
 CASES = [
@@ -238,6 +239,12 @@ CASES = [
     Case("another port is a part of the region; the region's own port is not",
          "龙口港货物吞吐量突破1亿吨。烟台港货物吞吐量达到4.7亿吨。",
          coded=[F("port_cargo", "level", 4.7, "亿吨")], uncoded=[F(None, "level", 1, "亿吨", "gt")]),
+    Case("a section headed by a zone's name reports about the zone",
+         "实际利用外资增长20%,进出口总额突破300亿元。", path="工作回顾 > 综合保税区建设 > 东港综合保税区",
+         uncoded=[F(None, "growth", 20), F(None, "level", 300, "亿元", "gt")]),
+    Case("a section heading that says what to do is not a zone's name",
+         "实际利用外资增长20%。", path="工作回顾 > 做强开发区开放主阵地",
+         coded=[F("foreign_investment", "growth", 20)]),
     Case("a company's revenue", "万华集团营业收入增长8%。", uncoded=[F(None, "growth", 8)]),
     Case("a holiday's tourists are a single event", "春节假期全市接待游客320万人次。",
          uncoded=[F(None, "level", 320, "万人次")]),
@@ -330,7 +337,7 @@ CASES = [
 ]
 
 
-def _sentences(text: str, role: str) -> tuple[str, list[Sentence]]:
+def _sentences(text: str, role: str, path: str = "") -> tuple[str, list[Sentence]]:
     sentences, pos = [], 0
     for para, line in enumerate(text.split("\n")):
         start = 0
@@ -339,14 +346,14 @@ def _sentences(text: str, role: str) -> tuple[str, list[Sentence]]:
                 continue
             chunk = piece + ("。" if start + len(piece) < len(line) else "")
             s = pos + start
-            sentences.append(Sentence(len(sentences), para, chunk, s, s + len(chunk), "", role, False))
+            sentences.append(Sentence(len(sentences), para, chunk, s, s + len(chunk), path, role, False))
             start += len(chunk)
         pos += len(line) + 1
     return text, sentences
 
 
 def _run(case: Case) -> list[dict]:
-    text, sentences = _sentences(case.text, case.role)
+    text, sentences = _sentences(case.text, case.role, case.path)
     return extract_facts(REPORT, text, sentences)
 
 

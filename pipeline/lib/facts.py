@@ -186,6 +186,7 @@ def _sentence_facts(ctx: _Context, resolver: SubjectResolver, sentence, paragrap
     status0, period0 = _role_status(ctx, sentence.section_role)
     estimate_at = 0 if paragraph_estimate else _first(lex.estimate_re, st)
     year_from = _clause_years(st, clauses)
+    zone_section = resolver.zone_section(sentence.section_path)
     carry: _Carry | None = replace(incoming, evidence_start=0) if incoming else None
     history: list[Subject] = []  # the subjects named so far in the sentence, in order
     facts: list[dict] = []
@@ -222,7 +223,7 @@ def _sentence_facts(ctx: _Context, resolver: SubjectResolver, sentence, paragrap
             # dictionary spells that flow (新认定高新技术企业); 净增115家 stays uncoded
             own = [resolver.resolve(pred.flow_words + resolver.lex.subject_tail_re.sub("", x.text))
                    for x in subjects]
-        if pred.multi_year:
+        if pred.multi_year or zone_section:
             own = [replace(x, code=None) for x in own]
         if pred.base:  # 由80%提高到86%: 80% is where it started; the subject goes on
             carry = _Carry(subjects, None, group[-1].is_percent, evidence_start)

@@ -66,6 +66,8 @@ class Lexicon:
     qualifier_re: re.Pattern
     subregion_re: re.Pattern
     event_re: re.Pattern
+    zone_heading_re: re.Pattern
+    zone_heading_verbs_re: re.Pattern
     per_capita_re: re.Pattern
     narrowing_prefix_re: re.Pattern
     not_fact_re: re.Pattern
@@ -117,6 +119,8 @@ def load_lexicon(path: Path = EXTRACTION_PATH) -> Lexicon:
         qualifier_re=re.compile(_alternation(doc["narrowing_qualifiers"])),
         subregion_re=re.compile("|".join(f"(?:{p})" for p in doc["subregion_patterns"])),
         event_re=re.compile("|".join(f"(?:{p})" for p in doc["event_patterns"])),
+        zone_heading_re=re.compile(doc["zone_heading_pattern"]),
+        zone_heading_verbs_re=re.compile(doc["zone_heading_verbs"]),
         per_capita_re=re.compile("|".join(f"(?:{p})" for p in doc["per_capita_patterns"])),
         narrowing_prefix_re=re.compile("|".join(f"(?:{p})" for p in doc["narrowing_prefix_patterns"])),
         # the lookahead lets the engine skip positions where no pattern can start (speed only)

@@ -264,6 +264,13 @@ class SubjectResolver:
         return False
 
 
+    def zone_section(self, section_path: str) -> bool:
+        """Whether the section's own heading is the name of a zone of the region (not the region)."""
+        heading = section_path.rsplit(" > ", 1)[-1].strip() if section_path else ""
+        if not heading or not self.lex.zone_heading_re.match(heading):
+            return False
+        return not self.lex.zone_heading_verbs_re.search(heading) and not self._own_name(heading)
+
     def _own_name(self, name: str) -> bool:
         """A port or zone named after the region itself: 青岛港 for 青岛市 or 青岛西海岸新区, 宁波舟山港 for
         宁波市, 上合示范区 for the 上合示范区's own report."""
