@@ -15,7 +15,7 @@ import pytest
 from dagster._core.definitions.sensor_definition import SensorExecutionData
 
 from pipeline.defs.jobs import FULL_REBUILD_TAG
-from pipeline.defs.sensors import raw_folder_sensor
+from pipeline.defs.sensors import raw_folder_sensor, state_file
 from pipeline.lib import watch
 from tests.conftest import ROOT, SEEDS, all_defs
 
@@ -60,7 +60,9 @@ def test_first_tick_unchanged_added_changed_touched(ticker: Ticker, seed_raw: di
     first = ticker.tick()
     assert len(first.run_requests) == 1, first.skip_message
     assert first.run_requests[0].run_key
-    assert set(watch.Cursor.loads(ticker.cursor).files) == {p.name for p in raw.iterdir()}
+    assert "6 new" in first.run_requests[0].tags["govreport/raw_changes"]  # five seeds and the manifest
+    assert set(watch.load_state(state_file(ticker.instance), raw)) == {p.name for p in raw.iterdir()}
+    assert len(ticker.cursor or "") < 200, "the cursor is stored with every tick: it must stay small"
 
     unchanged = ticker.tick()
     assert not unchanged.run_requests
@@ -161,12 +163,37 @@ def test_recently_written_file_is_hashed_again(tmp_path: Path) -> None:
     assert watch.compare(first, watch.scan(tmp_path, first)).changed == ["a.txt"]
 
 
+def test_lost_state_file_costs_a_rehash_not_a_run(ticker: Ticker, seed_raw: dict[str, Path]) -> None:
+    ticker.tick()
+    state_file(ticker.instance).unlink()
+    data = ticker.tick()
+    assert not data.run_requests, "same content, same cursor: nothing to do"
+    assert state_file(ticker.instance).is_file()
+
+
+def test_reset_cursor_starts_a_run(ticker: Ticker, seed_raw: dict[str, Path]) -> None:
+    """Resetting the cursor in the UI is how a user asks the sensor to look at everything again."""
+    ticker.tick()
+    ticker.cursor = None
+    assert len(ticker.tick().run_requests) == 1
+
+
 def test_cursor_round_trips_and_tolerates_garbage() -> None:
-    cursor = watch.Cursor(files={"a.txt": {"sha256": "ab", "size": 1, "mtime_ns": 2, "hashed_ns": 3}},
-                          generation=4)
+    cursor = watch.Cursor(state_hash="ab" * 32, generation=4)
     assert watch.Cursor.loads(cursor.dumps()) == cursor
+    assert cursor.run_key() == f"raw-4-{'ab' * 8}"
     for junk in (None, "", "not json", "[]", '{"version": 999}'):
         assert watch.Cursor.loads(junk) == watch.Cursor()
+
+
+def test_state_file_of_another_folder_is_ignored(tmp_path: Path) -> None:
+    path, folder = tmp_path / "state.json", tmp_path / "raw"
+    state = {"a.txt": {"sha256": "ab", "size": 1, "mtime_ns": 2, "hashed_ns": 3}}
+    watch.save_state(path, folder, state)
+    assert watch.load_state(path, folder) == state
+    assert watch.load_state(path, tmp_path / "other") == {}
+    path.write_text("{not json")
+    assert watch.load_state(path, folder) == {}
 
 
 def test_jobs_select_every_asset_and_full_rebuild_ignores_the_cache() -> None:

@@ -7,6 +7,14 @@ report's work. `full_rebuild` carries the run tag `FULL_REBUILD_TAG`, which tell
 ignore their ledgers and recompute every report: the way to recover from a cache one no longer
 trusts, or to measure the cost of the whole corpus. The same tag can be added to any run launched
 from the UI's launchpad.
+
+Both run in one process (`in_process_executor`), and so does every other run of the project,
+"Materialize all" in the UI included (the `executor` definitions below). The graph is a chain —
+reports, normalize, facts, validate, publish — so Dagster's default executor, one process per
+step, buys no parallelism here; it only pays a Python start-up and a code load per step (15-40 s
+each on a busy two-core CI machine: measured, a "Materialize all" of the five seeds took 2 min
+with it, ~10 s of which was work). The parallelism that matters, across reports, is inside the
+stages (`batch.run_batches`).
 """
 
 import dagster as dg
@@ -21,6 +29,7 @@ refresh_warehouse = dg.define_asset_job(
                 "previous run, then republishing the warehouse. Started by `raw_folder_sensor` when a "
                 "file of the raw folder is added, changed or removed.",
     tags={"govreport/mode": "refresh"},
+    executor_def=dg.in_process_executor,
 )
 
 full_rebuild = dg.define_asset_job(
@@ -29,4 +38,15 @@ full_rebuild = dg.define_asset_job(
     description="Every asset over every report, ignoring the per-report cache (run tag "
                 f"`{FULL_REBUILD_TAG}=true`), then republishing the warehouse.",
     tags={"govreport/mode": "full_rebuild", FULL_REBUILD_TAG: "true"},
+    executor_def=dg.in_process_executor,
 )
+
+
+@dg.definitions
+def jobs() -> dg.Definitions:
+    """Both jobs, and the project's default executor (one process per run, see above).
+
+    A module with a `@dg.definitions` function contributes only what that function returns, so
+    the jobs are listed here rather than picked up as module attributes.
+    """
+    return dg.Definitions(jobs=[refresh_warehouse, full_rebuild], executor=dg.in_process_executor)

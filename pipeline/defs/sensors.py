@@ -1,10 +1,15 @@
 """A sensor on the raw folder: drop a report into `raw/` and the warehouse refreshes itself.
 
-Each tick compares the folder with the state in the cursor (path → sha256, with size and mtime so
-unchanged files are not read again; see `pipeline/lib/watch.py`). A new, changed or removed file
-asks for one `refresh_warehouse` run, which recomputes only the reports that changed; an unchanged
-folder, or one whose files were merely touched, asks for nothing and says so.
+Each tick scans the folder into a state (path → sha256, with size and mtime so unchanged files are
+not read again; see `pipeline/lib/watch.py`) and compares its content hash with the one in the
+cursor. A new, changed or removed file asks for one `refresh_warehouse` run, which recomputes only
+the reports that changed; an unchanged folder, or one whose files were merely touched, asks for
+nothing and says so. The per-file state is kept in a file under the Dagster instance's folder
+(beside the cursor, which stays a few bytes), so a restart of `dagster dev` does not re-hash
+the corpus.
 """
+
+from pathlib import Path
 
 import dagster as dg
 
@@ -13,6 +18,11 @@ from pipeline.lib import watch
 from pipeline.lib.paths import raw_dir
 
 MINIMUM_INTERVAL_SECONDS = 5
+
+
+def state_file(instance: dg.DagsterInstance) -> Path:
+    """Where the sensor keeps the per-file state of the raw folder: in the instance's own folder."""
+    return Path(instance.root_directory) / "govreport" / "raw_folder_sensor.json"
 
 
 @dg.sensor(
@@ -28,21 +38,21 @@ def raw_folder_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult | 
         return dg.SkipReason(f"The raw folder {raw} does not exist: create it, or set GOVREPORT_RAW to the "
                              f"folder that holds the report files.")
     cursor = watch.Cursor.loads(context.cursor)
-    state = watch.scan(raw, cursor.files)
-    changes = watch.compare(cursor.files, state)
-    if not changes:
-        # Keep the fresh sizes and mtimes all the same, so touched files are not hashed again next tick.
-        return dg.SensorResult(
-            skip_reason=f"No file of {raw} was added, changed or removed since the last run request "
-                        f"({len(state)} file(s) watched).",
-            cursor=watch.Cursor(files=state, generation=cursor.generation).dumps(),
-        )
-    nxt = watch.Cursor(files=state, generation=cursor.generation + 1)
-    context.log.info(f"raw folder {raw} changed ({changes.summary()}): requesting a warehouse refresh")
+    path = state_file(context.instance)
+    saved = watch.load_state(path, raw)
+    state = watch.scan(raw, saved)
+    digest = watch.state_hash(state)
+    if state != saved:
+        watch.save_state(path, raw, state)  # new hashes, or fresh mtimes of touched files
+    if digest == cursor.state_hash:
+        return dg.SkipReason(f"No file of {raw} was added, changed or removed since the last run request "
+                             f"({len(state)} file(s) watched).")
+    # The saved state tells which files changed when it is the one the cursor acted on.
+    before = saved if watch.state_hash(saved) == cursor.state_hash else None
+    summary = watch.compare(before, state).summary() if before is not None else "content changed"
+    nxt = watch.Cursor(state_hash=digest, generation=cursor.generation + 1)
+    context.log.info(f"raw folder {raw} changed ({summary}): requesting a warehouse refresh")
     return dg.SensorResult(
-        run_requests=[dg.RunRequest(
-            run_key=nxt.run_key(),
-            tags={"govreport/raw_changes": changes.summary()[:200]},
-        )],
+        run_requests=[dg.RunRequest(run_key=nxt.run_key(), tags={"govreport/raw_changes": summary[:200]})],
         cursor=nxt.dumps(),
     )

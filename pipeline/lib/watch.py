@@ -131,36 +131,69 @@ def state_hash(state: FolderState) -> str:
     return digest.hexdigest()
 
 
+EMPTY_STATE_HASH = state_hash({})
+
+
 @dataclass(frozen=True)
 class Cursor:
-    """What the sensor remembers between ticks: the folder state it last acted on.
+    """What the sensor remembers between ticks: the content hash of the folder it last acted on.
+
+    Deliberately small. Dagster stores the cursor with every tick (every few seconds, kept for
+    days), so a cursor holding the whole folder state would grow the instance's database by the
+    size of the corpus at each tick; the per-file state lives in a state file instead (see
+    `save_state`). A missing cursor is an empty folder, so an empty folder on the first tick asks
+    for nothing.
 
     `generation` counts the run requests made so far. It is part of the run key so that a folder
     that returns to an earlier state (a report added, then removed) still starts a run, while a
     tick that is retried with the same cursor asks for the same run key and is deduplicated.
     """
 
-    files: FolderState = field(default_factory=dict)
+    state_hash: str = EMPTY_STATE_HASH
     generation: int = 0
 
     @classmethod
     def loads(cls, text: str | None) -> Cursor:
         """The cursor stored as JSON; an empty, foreign or older cursor is a fresh start."""
-        if not text:
-            return cls()
         try:
-            data = json.loads(text)
+            data = json.loads(text or "")
         except ValueError:
             return cls()
         if not isinstance(data, dict) or data.get("version") != CURSOR_VERSION:
             return cls()
-        return cls(files=data.get("files") or {}, generation=int(data.get("generation") or 0))
+        return cls(state_hash=str(data.get("state_hash") or EMPTY_STATE_HASH),
+                   generation=int(data.get("generation") or 0))
 
     def dumps(self) -> str:
         """Compact, key-sorted JSON: the same state always gives the same cursor text."""
-        return json.dumps({"version": CURSOR_VERSION, "generation": self.generation, "files": self.files},
-                          sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return json.dumps({"version": CURSOR_VERSION, "generation": self.generation, "state_hash": self.state_hash},
+                          sort_keys=True, separators=(",", ":"))
 
     def run_key(self) -> str:
         """The run key of the run this cursor's state asks for: generation and content hash."""
-        return f"raw-{self.generation}-{state_hash(self.files)[:16]}"
+        return f"raw-{self.generation}-{self.state_hash[:16]}"
+
+
+def load_state(path: Path, folder: Path) -> FolderState:
+    """The per-file state saved for `folder` (empty if none, unreadable, or saved for another folder).
+
+    Losing it costs one re-hash of every file, never a wrong answer: the cursor's content hash
+    decides whether anything changed.
+    """
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("version") != CURSOR_VERSION or data.get("folder") != str(folder):
+        return {}
+    files = data.get("files")
+    return files if isinstance(files, dict) else {}
+
+
+def save_state(path: Path, folder: Path, state: FolderState) -> None:
+    """Save the per-file state of `folder`, atomically (a crash leaves the old file or the new one)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps({"version": CURSOR_VERSION, "folder": str(folder), "files": state},
+                              sort_keys=True, ensure_ascii=False), encoding="utf-8")
+    tmp.replace(path)
