@@ -63,9 +63,7 @@ class IndicatorDictionary:
                                      f"{ind.indicator_code}; an alias belongs to exactly one code")
                 self.code_of[key] = ind.indicator_code
         alternation = "|".join(re.escape(s) for s in sorted(self.code_of, key=len, reverse=True))
-        # Anchored at the end; the regex engine tries start positions left to right, so the first
-        # hit is the longest spelling that ends the subject.
-        self._head = re.compile(rf"(?:{alternation})$", re.IGNORECASE)
+        self._longest = max((len(k) for k in self.code_of), default=0)
         self._anywhere = re.compile(alternation, re.IGNORECASE)
 
     def head(self, subject: str) -> HeadMatch | None:
@@ -77,10 +75,15 @@ class IndicatorDictionary:
         >>> d.head("全年减轻经营主体税费负担") is None
         True
         """
-        m = self._head.search(subject)
-        if m is None:
-            return None
-        return HeadMatch(self.code_of[m.group().lower()], m.start(), m.group())
+        # Suffix lookups from the longest possible: a few dict probes instead of a regex with
+        # hundreds of alternatives tried at every position.
+        lowered = subject.lower()
+        n = len(lowered)
+        for start in range(max(0, n - self._longest), n):
+            code = self.code_of.get(lowered[start:])
+            if code is not None:
+                return HeadMatch(code, start, subject[start:])
+        return None
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """Where dictionary spellings occur anywhere in `text` (to keep a list split from cutting

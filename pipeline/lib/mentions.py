@@ -27,7 +27,7 @@ _NOUN_PHRASE = re.compile(r"[^\s,;。!?:、\d]*")
 _FOLLOW_OK = re.compile(r"^(?:$|[\s,;。!?:、)\]”’》—–\-~]|和|及|与|或|以及)")
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Mention:
     """One value in a sentence; offsets are relative to the sentence text."""
 
@@ -49,7 +49,7 @@ class Mention:
         return self.kind == "percent"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _Raw:
     start: int
     end: int
@@ -69,23 +69,36 @@ class MentionFinder:
         self.units = units
         mags = units.magnitude_pattern
         unit_words = units.unit_pattern
-        self.pattern = re.compile(
-            r"(?=[\d一二两三四五六七八九十])"  # where a value can start (speed only)
+        value = (
             rf"(?:(?P<frac>{FRACTION})"
             rf"|(?P<num>{ARABIC}|{CHINESE})"
             rf"(?P<more1>多|余)?(?P<mag>{mags})?(?P<more2>多|余)?"
             rf"(?:(?P<cheng>成)(?P<tenth>[一二三四五六七八九](?![十百千万亿成]))?|(?P<times>倍)|(?P<unit>{unit_words}))?"
             rf"(?P<post>{lex.post_bound_pattern})?)"
         )
-        self.rank_pattern = re.compile(r"第\s*(?:\d+|[一二两三四五六七八九十]+)\s*(?:位|名)?|首位|榜首")
+        rank = r"第\s*(?:\d+|[一二两三四五六七八九十]+)\s*(?:位|名)?|首位|榜首"
+        # One scan per sentence, like a tokenizer: at each position a not-fact (2023年, 第32届,
+        # PM2.5, “9+2”) is tried first and swallows its text, then a rank, then a value. The
+        # lookahead lets the engine skip positions where none can start (speed only).
+        self.scanner = re.compile(
+            r"(?=[\d一二两三四五六七八九十第首榜\[“《A-Za-z])"
+            rf"(?:(?P<nf>{lex.not_fact_pattern})|(?P<rank>{rank})|(?P<val>{value}))"
+        )
         self.range_between = re.compile(rf"^\s*(?:{lex.range_separator_pattern})\s*$")
 
     # ------------------------------------------------------------------ raw values
-    def _raw(self, text: str, masks: list[tuple[int, int]]) -> list[_Raw]:
+    def _scan(self, text: str) -> tuple[list[_Raw], list[Mention]]:
         out: list[_Raw] = []
-        for m in self.pattern.finditer(text):
+        ranks: list[Mention] = []
+        for m in self.scanner.finditer(text):
+            if m.group("val") is None:
+                if m.group("rank") is not None:
+                    rank = self._rank(text, m)
+                    if rank is not None:
+                        ranks.append(rank)
+                continue
             start = m.start()
-            if _inside(start, masks) or _glued(text, start):
+            if _glued(text, start):
                 continue
             post = m.group("post")
             post_bound = self.lex.post_bounds.get(post) if post else None
@@ -125,31 +138,26 @@ class MentionFinder:
             if unit is None and post:
                 end = m.end("post")
             out.append(_Raw(start, span_end, max(end, span_end), value, magnitude, unit, None, post_bound))
-        return out
+        return out, ranks
 
-    def _ranks(self, text: str, masks: list[tuple[int, int]]) -> list[Mention]:
-        out: list[Mention] = []
-        for m in self.rank_pattern.finditer(text):
-            if _inside(m.start(), masks):
-                continue
-            word = m.group()
-            explicit = word.endswith(("位", "名")) and word.startswith("第")
-            if not explicit and not self.lex.rank_verb_tail_re.search(text[max(0, m.start() - 12):m.start()]):
-                continue
-            if not _FOLLOW_OK.match(text[m.end():]):
-                continue
-            value = parse_rank(word)
-            if value is None:
-                continue
-            out.append(Mention(m.start(), m.end(), m.end(), float(value), "名", None, None, "rank"))
-        return out
+    def _rank(self, text: str, m: re.Match) -> Mention | None:
+        """第4名, 居全国第2位, 名列第一: a position, when 位/名 or a rank verb says so."""
+        word = m.group()
+        explicit = word.endswith(("位", "名")) and word.startswith("第")
+        if not explicit and not self.lex.rank_verb_tail_re.search(text[max(0, m.start() - 12):m.start()]):
+            return None
+        if not _FOLLOW_OK.match(text[m.end():]):
+            return None
+        value = parse_rank(word)
+        if value is None:
+            return None
+        return Mention(m.start(), m.end(), m.end(), float(value), "名", None, None, "rank")
 
     # ------------------------------------------------------------------ assembly
     def find(self, text: str) -> list[Mention]:
         """Every value of `text` that can be a fact, in order of position."""
-        masks = [(m.start(), m.end()) for m in self.lex.not_fact_re.finditer(text)]
-        raws = self._raw(text, masks)
-        if not raws and "第" not in text and "首" not in text:
+        raws, ranks = self._scan(text)
+        if not raws and not ranks:
             return []
         raws = self._backfill_lists(text, raws)
         mentions: list[Mention] = []
@@ -174,8 +182,7 @@ class MentionFinder:
                 if mention.kind in ("classifier", "measure"):
                     previous_base = (self.units.split_unit(mention.unit)[1], mention.base_unit or "")
             i += 1
-        if "第" in text or "首" in text:
-            mentions.extend(self._ranks(text, masks))
+        mentions.extend(ranks)
         mentions.sort(key=lambda m: m.start)
         return mentions
 
@@ -241,10 +248,6 @@ def _minus_before(text: str, start: int) -> bool:
         return True
     before = text[start - 2]
     return not ((before.isascii() and before.isalnum()) or before in "%.)")
-
-
-def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
-    return any(s <= pos < e for s, e in spans)
 
 
 def _glued(text: str, start: int) -> bool:

@@ -26,7 +26,7 @@ _SHARE_OBJECT_TAIL = re.compile(r"(?:的)?(?:比重|比例|份额)?$")
 _ZONE_SUFFIX = re.compile(r"(?:港|开发区|高新区|综保区|综合保税区|保税区|片区|经济区|园区|示范区|新城|核心区|合作区)$")
 
 
-@dataclass
+@dataclass(slots=True)
 class Predicate:
     """What the predicate words before a value tell about it."""
 
@@ -45,7 +45,7 @@ class Predicate:
     year: int | None = None  # a year written right before the value (2022年的)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Subject:
     """A resolved subject: the indicator as written and its code (None when none fits)."""
 
@@ -68,10 +68,10 @@ def parse_predicate(pre: str, lex: Lexicon | None = None) -> tuple[str, Predicat
     s = pre.rstrip()
     words: list[str] = []
     while s:
-        m = lex.predicate_tail.search(s)
-        if m is not None:
-            words.append(m.group())
-            s = s[:m.start()].rstrip()
+        w = lex.predicate_suffix(s)
+        if w is not None:
+            words.append(w)
+            s = s[:-len(w)].rstrip()
             continue
         m = lex.comparison_tail_re.search(s)  # 较2022年增长: the comparison base is no subject
         if m is not None:

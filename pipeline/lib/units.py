@@ -9,7 +9,7 @@ no base quantity.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -27,7 +27,7 @@ class UnitInfo:
     kind: str  # classifier | measure | percent
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Quantity:
     """A value's unit as the facts publish it."""
 
@@ -42,6 +42,7 @@ class UnitTable:
     magnitudes: dict[str, float]
     spellings: dict[str, UnitInfo]
     percent: dict[str, str]
+    shapes: dict = field(default_factory=dict, compare=False, repr=False)  # memo of `_shape`
 
     @property
     def magnitude_pattern(self) -> str:
@@ -72,16 +73,30 @@ class UnitTable:
         """
         if spelling is None:
             return None
-        info = self.info(spelling)
-        if info is None:
+        shape = self._shape(magnitude, spelling)
+        if shape is None:
             return None
-        if info.kind == "percent":
-            if magnitude:
-                return None
-            return Quantity(info.canonical, None, None, "percent")
-        factor = self.magnitudes.get(magnitude, 1.0) if magnitude else 1.0
-        unit = (magnitude or "") + info.canonical
-        return Quantity(unit, _clean(value * factor), info.base, info.kind)
+        unit, factor, base, kind = shape
+        if kind == "percent":
+            return Quantity(unit, None, None, kind)
+        return Quantity(unit, _clean(value * factor), base, kind)
+
+    def _shape(self, magnitude: str | None, spelling: str) -> tuple[str, float, str, str] | None:
+        """(published unit, factor, base unit, kind) of a magnitude and a unit spelling, memoized."""
+        key = (magnitude, spelling)
+        if key in self.shapes:
+            return self.shapes[key]
+        info = self.info(spelling)
+        shape: tuple[str, float, str, str] | None
+        if info is None or (info.kind == "percent" and magnitude):
+            shape = None
+        elif info.kind == "percent":
+            shape = (info.canonical, 1.0, info.base, "percent")
+        else:
+            factor = self.magnitudes.get(magnitude, 1.0) if magnitude else 1.0
+            shape = ((magnitude or "") + info.canonical, factor, info.base, info.kind)
+        self.shapes[key] = shape
+        return shape
 
     def split_unit(self, unit: str) -> tuple[str | None, str]:
         """Split a published unit into magnitude and canonical unit: 万标箱 -> (万, 标箱)."""
