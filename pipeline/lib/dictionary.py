@@ -128,7 +128,7 @@ def _indicator(entry: dict) -> Indicator:
 @lru_cache(maxsize=4)
 def load_dictionary(path: Path = INDICATORS_PATH) -> IndicatorDictionary:
     """The dictionary, read and compiled once per process."""
-    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    doc = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     return IndicatorDictionary(str(doc["version"]), [_indicator(e) for e in doc["indicators"]])
 
 

@@ -90,7 +90,7 @@ class Lexicon:
 @lru_cache(maxsize=2)
 def load_lexicon(path: Path = EXTRACTION_PATH) -> Lexicon:
     """The compiled rules, read once per process."""
-    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    doc = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     predicates = {
         str(w): PredicateWord(word=str(w), **(attrs or {}))
         for w, attrs in doc["predicate_words"].items()

@@ -15,8 +15,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-import cn2an
-
 # Arabic: 15760.34, 1,234.5 (thousands separators survive width folding as ","), .5 never occurs.
 ARABIC = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 # Chinese numerals start with a digit word (一万, 两千, 十, 三千五百); a bare 千/百/万 (千亿方,
@@ -38,6 +36,8 @@ _AR_FRACTION_RE = re.compile(r"^(\d+)\s*/\s*(\d+)$")
 
 @lru_cache(maxsize=4096)
 def _chinese_value(text: str) -> float | None:
+    import cn2an  # imported on first use: it takes a good part of a second to import
+
     try:
         value = cn2an.cn2an(text, "normal")
     except (ValueError, KeyError, IndexError, TypeError):

@@ -116,7 +116,7 @@ def _clean(x: float) -> float:
 @lru_cache(maxsize=1)
 def load_units(path: Path = UNITS_PATH) -> UnitTable:
     """The unit table, read once per process."""
-    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    doc = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     magnitudes = {str(k): float(v) for k, v in doc["magnitudes"].items()}
     spellings: dict[str, UnitInfo] = {}
     for entry in doc["units"]:
