@@ -114,6 +114,8 @@ CASES = [
     Case("fraction: 占全省的1/4 is 25 %",
          "高新技术企业数量占全省的1/4。",
          coded=[F("high_tech_enterprises", "share", 25)]),
+    Case("a bound word before 占", "高新技术企业约占全省的三分之一。",
+         coded=[F("high_tech_enterprises", "share", 33.33, "%", "approx")]),
     Case("a starting point after 由 is not a fact",
          "空气质量优良天数比例由80%提高到86%。",
          coded=[F("good_air_days_ratio", "share", 86)], absent=[80]),

@@ -104,7 +104,7 @@ def extract_facts(report: dict, text: str, sentences: list) -> list[dict]:
     lex = load_lexicon()
     estimate_paragraphs = {
         s.paragraph_id for s in _paragraph_openers(sentences)
-        if lex.estimate_re.match(_MARKDOWN_LEAD.sub("", s.text))
+        if lex.estimate_re.search(_MARKDOWN_LEAD.sub("", s.text)[:4])  # 预计, / 初步预计,
     }
     out: list[dict] = []
     seen: set[str] = set()
@@ -243,14 +243,14 @@ def _sentence_facts(ctx: _Context, resolver: SubjectResolver, sentence, paragrap
             if read is None:
                 continue
             metric, value, unit = read
-            bound = _bound(m, pred, trailing)
+            bound = _bound(m, pred, trailing, subj.bound)
             f_status = status
             if f_status == "actual" and estimate_at is not None and estimate_at <= m.start:
                 f_status = "estimate"
             if f_status == "actual" and pred.estimate:
                 f_status = "estimate"
             stretch = f_status == "target" and (s_stretch is not None or stretch_from is not None)
-            if period is None:
+            if period is None or not subj.text:
                 continue
             facts.append(_fact(ctx, sentence, subj, m, metric, value, unit, bound, stretch, f_status,
                                period, evidence))
@@ -320,12 +320,12 @@ def _metric(m: Mention, pred: Predicate, subj: Subject, inherited: str | None) -
     return "level", m.value, m.unit
 
 
-def _bound(m: Mention, pred: Predicate, trailing: str | None) -> str:
+def _bound(m: Mention, pred: Predicate, trailing: str | None, before_share: str | None = None) -> str:
     if m.range_role == "low":
         return "ge"
     if m.range_role == "high":
         return "le"
-    return m.post_bound or trailing or pred.bound or "eq"
+    return m.post_bound or trailing or pred.bound or before_share or "eq"
 
 
 def _role_status(ctx: _Context, role: str) -> tuple[str, int | None]:

@@ -54,6 +54,7 @@ class Subject:
     share: bool = False  # 占比, 覆盖率, 占…: a percent is a share
     growth: bool = False  # 增速, 增幅: a percent is a growth rate
     raw: str = ""  # the subject before openers were dropped (for a bare head's topic)
+    bound: str | None = None  # a bound word before 占 (约占 -> approx)
 
 
 def parse_predicate(pre: str, lex: Lexicon | None = None) -> tuple[str, Predicate]:
@@ -200,9 +201,12 @@ class SubjectResolver:
         growth = bool(self.lex.growth_tail_re.search(raw))
         match, variant = self._match(raw)
         text = raw
+        bound = None
         if match is None and (m := _last_share_of(raw)) is not None:
-            # 生产性服务业增加值占地区生产总值比重: the subject is what comes before 占
-            text = raw[:m.start()]
+            # 生产性服务业增加值占地区生产总值比重: the subject is what comes before 占 (and before
+            # a bound word on 占: 高新技术企业约占全省的三分之一)
+            text, pred = parse_predicate(raw[:m.start()], self.lex)
+            bound = pred.bound
             share = True
             match, variant = self._match(text)
         code = None
@@ -211,7 +215,7 @@ class SubjectResolver:
             prefix = context + variant[:match.start]
             if flow_after or self._excluded(prefix):
                 code = None
-        return Subject(self.display(text) or self.display(raw), code, share, growth, raw)
+        return Subject(self.display(text) or self.display(raw), code, share, growth, raw, bound)
 
     def compose_bare(self, bare: str, previous: Subject) -> Subject:
         """A bare head continues the previous subject's topic: 引进人才 + 总量 -> 人才总量;
