@@ -163,6 +163,18 @@ def test_recently_written_file_is_hashed_again(tmp_path: Path) -> None:
     assert watch.compare(first, watch.scan(tmp_path, first)).changed == ["a.txt"]
 
 
+def test_retried_tick_asks_for_the_same_run_key(ticker: Ticker, seed_raw: dict[str, Path]) -> None:
+    """If the daemon dies after evaluating a tick but before storing its cursor, the retry must ask
+    for the same run key, so Dagster does not start the same refresh twice."""
+    ticker.tick()
+    (seed_raw["raw"] / "005_new.txt").write_text("2024年地区生产总值增长5%。", encoding="utf-8")
+    cursor_before = ticker.cursor
+    first = ticker.tick()
+    ticker.cursor = cursor_before  # the cursor of the first attempt was never stored
+    retry = ticker.tick()
+    assert [r.run_key for r in retry.run_requests] == [r.run_key for r in first.run_requests]
+
+
 def test_lost_state_file_costs_a_rehash_not_a_run(ticker: Ticker, seed_raw: dict[str, Path]) -> None:
     ticker.tick()
     state_file(ticker.instance).unlink()
