@@ -197,6 +197,9 @@ CASES = [
     Case("a spelling with 、 inside is not a list",
          "新增过会、上市企业4家。", role="targets",
          coded=[F("new_listings", "level", 4, "家")]),
+    Case("numbered items", "1.地区生产总值增长6%左右;2.一般公共预算收入增长5%;①城镇新增就业5万人。", role="targets",
+         coded=[F("gdp", "growth", 6, "%", "approx"), F("general_budget_revenue", "growth", 5),
+                F("new_urban_jobs", "level", 5, "万人")], absent=[1, 2]),
     # ---------------------------------------------------------------- status and period
     Case("预计 in the sentence makes an estimate",
          "预计全年一般公共预算收入增长6%。",

@@ -15,7 +15,10 @@ from dataclasses import dataclass, field
 from pipeline.lib.dictionary import HeadMatch, IndicatorDictionary, load_dictionary
 from pipeline.lib.lexicon import Lexicon, load_lexicon
 
-_LEAD_JUNK = re.compile(r"^[\s、,;:。!?\-—–~*#>•·✓√()\[\]]+|^\([一二三四五六七八九十\d]+\)|^[一二三四五六七八九十]+是")
+# List markers and numbering before a subject: `- ✓`, (一), (1), 1., 1、, ①, 一是, 二、
+_LEAD_JUNK = re.compile(
+    r"^[\s、,;:。!?\-—–~*#>•·✓√()\[\]]+|^\([一二三四五六七八九十\d]+\)|^[一二三四五六七八九十]+是"
+    r"|^\d{1,2}[.、](?!\d)|^[一二三四五六七八九十]{1,3}、|^[\u2460-\u2473]")
 _TRAILING_PAREN = re.compile(r"\([^()]{0,20}\)$")
 _ANY_PAREN = re.compile(r"\([^()]{0,20}\)")
 # 占 that opens a share phrase (占全市43%, 占地区生产总值比重), not 占比/占据/占有/占地/占用/占领
