@@ -223,7 +223,7 @@ def _sentence_facts(ctx: _Context, resolver: SubjectResolver, sentence, paragrap
             # dictionary spells that flow (新认定高新技术企业); 净增115家 stays uncoded
             own = [resolver.resolve(pred.flow_words + resolver.lex.subject_tail_re.sub("", x.text))
                    for x in subjects]
-        if pred.multi_year or zone_section:
+        if pred.multi_year or zone_section or (pred.year is None and lex.multi_year_re.search(st, 0, first.start)):
             own = [replace(x, code=None) for x in own]
         if pred.base:  # 由80%提高到86%: 80% is where it started; the subject goes on
             carry = _Carry(subjects, None, group[-1].is_percent, evidence_start)

@@ -77,6 +77,8 @@ class Lexicon:
     list_heads: tuple[str, ...]
     compound_subjects: dict[str, tuple[str, ...]]
     np_stop_re: re.Pattern
+    multi_year_re: re.Pattern
+    milestone_re: re.Pattern
 
     def predicate_suffix(self, text: str) -> str | None:
         """The longest predicate or flow word that ends `text` (what `predicate_tail` matches, by
@@ -144,4 +146,6 @@ def load_lexicon(path: Path = EXTRACTION_PATH) -> Lexicon:
         list_heads=tuple(sorted((str(h) for h in doc["list_heads"]), key=len, reverse=True)),
         compound_subjects={str(k): tuple(str(x) for x in v) for k, v in doc["compound_subjects"].items()},
         np_stop_re=re.compile(_alternation(doc["np_stop_words"])),
+        multi_year_re=re.compile("|".join(f"(?:{p})" for p in doc["multi_year_patterns"])),
+        milestone_re=re.compile(_alternation(doc["milestone_words"])),
     )

@@ -228,7 +228,8 @@ class MentionFinder:
     def _follow_ok(self, follow: str) -> bool:
         if _FOLLOW_OK.match(follow):
             return True
-        return bool(self.lex.predicate_head_re.match(follow) or self.lex.np_stop_re.match(follow))
+        return bool(self.lex.predicate_head_re.match(follow) or self.lex.np_stop_re.match(follow)
+                    or self.lex.milestone_re.match(follow))
 
     def _counted(self, follow: str) -> str:
         m = _NOUN_PHRASE.match(follow)
