@@ -319,6 +319,8 @@ CASES = [
     Case("five-year totals are not the year's facts",
          "过去五年,累计新增城镇就业52万人,固定资产投资五年累计完成1.8万亿元。",
          uncoded=[F(None, "level", 52, "万人"), F(None, "level", 1.8, "万亿元")]),
+    Case("part of the year is not the year", "1—11月,规上工业增加值增长6.2%;前三季度,地区生产总值增长5.1%。",
+         uncoded=[F(None, "growth", 6.2), F(None, "growth", 5.1)]),
     Case("a milestone crossed", "经济总量迈上6万亿元台阶,进出口总额突破7000亿元大关。",
          coded=[F("gdp", "level", 6, "万亿元", "ge"), F("foreign_trade", "level", 7000, "亿元", "gt")]),
     Case("a comparison base year is not the subject", "规上工业增加值较2022年增长8%。",
