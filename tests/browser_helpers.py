@@ -115,17 +115,21 @@ class DagsterDev:
                         on_timeout=lambda: f"runs: {[(r['jobName'], r['status']) for r in self.runs()]}\n"
                                            + self.log_tail())
 
-    def row_count(self, asset: str) -> int | None:
-        """`dagster/row_count` of the asset's latest materialization (None if never materialized)."""
+    def latest_int(self, asset: str, label: str) -> int | None:
+        """An integer metadata entry of the asset's latest materialization (None if absent)."""
         data = self.graphql(
             "query($path: [String!]!) { assetOrError(assetKey: {path: $path}) { ... on Asset { "
             "assetMaterializations(limit: 1) { metadataEntries { label "
             "... on IntMetadataEntry { intValue } } } } } }", {"path": [asset]})
         events = (data.get("assetOrError") or {}).get("assetMaterializations") or []
         for entry in events[0]["metadataEntries"] if events else []:
-            if entry["label"] == "dagster/row_count":
+            if entry["label"] == label:
                 return int(entry["intValue"])
         return None
+
+    def row_count(self, asset: str) -> int | None:
+        """`dagster/row_count` of the asset's latest materialization (None if never materialized)."""
+        return self.latest_int(asset, "dagster/row_count")
 
     def run_failure_messages(self, run_id: str) -> str:
         """The error events of a run, to say why it failed."""

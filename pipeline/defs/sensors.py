@@ -4,7 +4,7 @@ Each tick scans the folder into a state (path → sha256, with size and mtime so
 not read again; see `pipeline/lib/watch.py`) and compares its content hash with the one in the
 cursor. A new, changed or removed file asks for one `refresh_warehouse` run, which recomputes only
 the reports that changed; an unchanged folder, or one whose files were merely touched, asks for
-nothing and says so. The per-file state is kept in a file under the Dagster instance's folder
+nothing and says so. The per-file state is kept in a file in the Dagster instance's storage folder
 (beside the cursor, which stays a few bytes), so a restart of `dagster dev` does not re-hash
 the corpus.
 """
@@ -21,8 +21,10 @@ MINIMUM_INTERVAL_SECONDS = 5
 
 
 def state_file(instance: dg.DagsterInstance) -> Path:
-    """Where the sensor keeps the per-file state of the raw folder: in the instance's own folder."""
-    return Path(instance.root_directory) / "govreport" / "raw_folder_sensor.json"
+    """Where the sensor keeps the per-file state of the raw folder: in the instance's storage folder
+    (`$DAGSTER_HOME/storage`, git-ignored when DAGSTER_HOME is the repository root), beside the
+    run history it belongs with."""
+    return Path(instance.storage_directory()) / "raw_folder_sensor_state.json"
 
 
 @dg.sensor(
