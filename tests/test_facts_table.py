@@ -342,6 +342,7 @@ CASES = [
     Case("a threshold in a description", "新签约50亿元以上项目12个。", absent=[50],
          uncoded=[F(None, "level", 12, "个")]),
     Case("inch sizes of a product", "8英寸、12英寸晶圆生产线实现量产。", absent=[8, 12]),
+    Case("a footnote's definition reports nothing", "[3] 摘星夺旗考核:包括3个板块17项指标。", absent=[3, 17]),
     Case("footnote markers", "启动“双碳”行动[4],入选试点城市[5]。", absent=[4, 5]),
     Case("numbers in quotes are slogans", "深化“1+3+N”改革,推进“十四五”规划落实。", absent=[1, 3, 14]),
     Case("a subject with no number", "居民人均可支配收入与经济增长同步。", absent=[]),

@@ -57,6 +57,8 @@ FACT_COLUMNS: dict[str, pl.DataType] = {
 # 2023年,国家科技型中小企业总数达1000家; 到2025年,…; 预计,2023年西海岸新区… (not 2023年以来).
 _CLAUSE_YEAR = re.compile(
     r"^\s*(?:预计|到|至|在|截至)?\s*((?:19|20)\d{2})\s*年(?!以来|以前|前|起|开始|度)(?:底|末|全年)?")
+# A footnote's definition ([3] 全市“摘星夺旗”考核:…17项指标) explains a term; it reports nothing.
+_FOOTNOTE = re.compile(r"^\s*\[\s*\d+\s*\]")
 _SENTENCE_END = re.compile(r"[。!?;]\s*[”’)]?\s*$")
 _MAY_HOLD_VALUE = re.compile(r"[\d一二两三四五六七八九十首]")
 _MARKDOWN_LEAD = re.compile(r"^[\s\-*#>•·✓√]+")
@@ -110,7 +112,7 @@ def extract_facts(report: dict, text: str, sentences: list) -> list[dict]:
     seen: set[str] = set()
     previous, carry = None, None
     for sentence in sentences:
-        if not _MAY_HOLD_VALUE.search(sentence.text):
+        if not _MAY_HOLD_VALUE.search(sentence.text) or _FOOTNOTE.match(sentence.text):
             continue
         incoming = carry if _continues(previous, sentence) else None
         facts, carry = _sentence_facts(ctx, resolver, sentence, sentence.paragraph_id in estimate_paragraphs,
