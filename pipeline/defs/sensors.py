@@ -5,7 +5,7 @@ not read again; see `pipeline/lib/watch.py`) and compares its content hash with 
 cursor. A new, changed or removed file asks for one `refresh_warehouse` run, which recomputes only
 the reports that changed; an unchanged folder, or one whose files were merely touched, asks for
 nothing and says so. The per-file state is kept in a file in the Dagster instance's storage folder
-(beside the cursor, which stays a few bytes), so a restart of `dagster dev` does not re-hash
+(the cursor itself stays a few bytes), so a restart of `dagster dev` does not re-hash
 the corpus.
 """
 
