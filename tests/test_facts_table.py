@@ -329,6 +329,26 @@ CASES = [
          "规上工业总产值突破2000亿元,增加值增长10.5%;粮食播种面积稳定在100万亩以上、产量达到40万吨。",
          coded=[F("industrial_value_added", "growth", 10.5), F("grain_output", "level", 40, "万吨")],
          uncoded=[F(None, "level", 2000, "亿元", "gt"), F(None, "level", 100, "万亩", "ge")]),
+    Case("下降至 arrives at a level", "细颗粒物平均浓度下降至29微克/立方米,优良天数提高至320天。",
+         coded=[F("pm25", "level", 29, "微克/立方米"), F("good_air_days", "level", 320, "天")]),
+    Case("a zone named after its city is still a part of it", "烟台高新区实际使用外资增长18%。",
+         uncoded=[F(None, "growth", 18)]),
+    Case("a magnitude written alone", "外贸进出口总额首次突破千亿元,达到1085亿元;地区生产总值迈上五千亿元台阶。",
+         coded=[F("foreign_trade", "level", 1000, "亿元", "gt"), F("foreign_trade", "level", 1085, "亿元"),
+                F("gdp", "level", 5000, "亿元", "ge")]),
+    Case("千亿 respelled as 亿", "海洋生产总值达到1.6千亿元。", coded=[F("marine_gdp", "level", 1600, "亿元")]),
+    Case("a basis named in words before the growth",
+         "一般公共预算收入960亿元,按自然口径计算下降2.1%,扣除留抵退税因素后增长6.3%。",
+         coded=[F("general_budget_revenue", "level", 960, "亿元"), F("general_budget_revenue", "growth", -2.1),
+                F("general_budget_revenue", "growth", 6.3)]),
+    Case("a share of the carried subject that the dictionary names",
+         "税收收入805亿元,占一般公共预算收入的81.2%;研究与试验发展(R&D)经费支出212亿元,相当于地区生产总值的2.9%。",
+         coded=[F("tax_share", "share", 81.2), F("rd_expenditure", "level", 212, "亿元"),
+                F("rd_expenditure", "share", 2.9)]),
+    Case("a stretch goal for a named year", "力争到2027年数字经济核心产业增加值突破800亿元。", role="targets",
+         coded=[F("digital_economy_core", "level", 800, "亿元", "gt", stretch=True, period=2027)]),
+    Case("an infographic caption with the number first", "- 1200家 科技型中小企业\n- 3个 千亿级产业集群",
+         coded=[F("tech_smes", "level", 1200, "家")], uncoded=[F(None, "level", 3, "个")]),
     # ---------------------------------------------------------------- not facts
     Case("years, dates and plan-period spans",
          "2023年3月15日,《烟台市国土空间总体规划(2021—2035年)》正式获批。", absent=[2023, 3, 15, 2021, 2035]),
@@ -402,7 +422,7 @@ def test_spans_and_evidence(case: Case) -> None:
     for f in _run(case):
         span = text[f["span_start"]:f["span_end"]]
         assert span and span in f["evidence"]
-        assert any(c.isdigit() or c in "一二两三四五六七八九十" for c in span)
+        assert any(c.isdigit() or c in "一二两三四五六七八九十百千万" for c in span)
         assert set(f) == set(FACT_COLUMNS)
         assert f["indicator_text"]
 

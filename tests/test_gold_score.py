@@ -60,7 +60,7 @@ def test_seed_facts_are_traceable() -> None:
     for f in facts.iter_rows(named=True):
         span = texts[f["report_id"]][f["span_start"]:f["span_end"]]
         assert span and span in f["evidence"], f
-        assert any(c.isdigit() or c in "一二两三四五六七八九十首" for c in span), f
+        assert any(c.isdigit() or c in "一二两三四五六七八九十百千万首" for c in span), f
     assert facts["fact_id"].n_unique() == facts.height
 
 

@@ -56,7 +56,10 @@ FACT_COLUMNS: dict[str, pl.DataType] = {
 # A year that opens a clause sets the period of what follows in the sentence:
 # 2023年,国家科技型中小企业总数达1000家; 到2025年,…; 预计,2023年西海岸新区… (not 2023年以来).
 _CLAUSE_YEAR = re.compile(
-    r"^\s*(?:预计|到|至|在|截至)?\s*((?:19|20)\d{2})\s*年(?!以来|以前|前|起|开始|度)(?:底|末|全年)?")
+    r"^\s*(?:力争|争取|预计|计划|确保|努力)?\s*(?:到|至|在|截至)?\s*((?:19|20)\d{2})\s*年"
+    r"(?!以来|以前|前|起|开始|度)(?:底|末|全年)?")
+# A clause opening with 占/相当于 gives a share of the subject before it.
+_SHARE_OF_CARRIED = re.compile(r"^(?:约|近|超过)?(?:占(?!比)|相当于)")
 # A footnote's definition ([3] 全市“摘星夺旗”考核:…17项指标) explains a term; it reports nothing.
 _FOOTNOTE = re.compile(r"^\s*\[\s*\d+\s*\]")
 _SENTENCE_END = re.compile(r"[。!?;]\s*[”’)]?\s*$")
@@ -225,7 +228,8 @@ def _sentence_facts(ctx: _Context, resolver: SubjectResolver, sentence, paragrap
             # dictionary spells that flow (新认定高新技术企业); 净增115家 stays uncoded
             own = [resolver.resolve(pred.flow_words + resolver.lex.subject_tail_re.sub("", x.text))
                    for x in subjects]
-        if pred.multi_year or zone_section or (pred.year is None and lex.multi_year_re.search(st, 0, first.start)):
+        own_year = pred.year or (_year_at(year_from, first.start) if year_from else None)
+        if pred.multi_year or zone_section or (own_year is None and lex.multi_year_re.search(st, 0, first.start)):
             own = [replace(x, code=None) for x in own]
         if pred.base:  # 由80%提高到86%: 80% is where it started; the subject goes on
             carry = _Carry(subjects, None, group[-1].is_percent, evidence_start)
@@ -271,9 +275,14 @@ def _subjects(resolver: SubjectResolver, subject_text: str, pred: Predicate, gro
         if carry is None:
             return None, clause_start, False  # (上接第一版)增长12.2%: the subject is on another page
         return carry.subjects, carry.evidence_start, True
-    if carry is not None and cleaned.startswith("占") and not cleaned.startswith("占比"):
-        # 高技术制造业增加值增长9.1%,占规模以上工业增加值的比重为18.2%: the share of the same subject
-        return [replace(s, share=True) for s in carry.subjects], carry.evidence_start, True
+    if carry is not None and _SHARE_OF_CARRIED.match(cleaned):
+        # 高技术制造业增加值增长9.1%,占规模以上工业增加值的比重为18.2%: the share of the same subject;
+        # 税收收入1400.6亿元,占一般公共预算收入的83.4%: a ratio the dictionary spells (tax_share)
+        out = []
+        for s in carry.subjects:
+            whole = resolver.resolve(s.raw + cleaned.rstrip("的") + "比重")
+            out.append(whole if whole.code else replace(s, share=True))
+        return out, carry.evidence_start, True
     if carry is not None and resolver.is_bare_head(cleaned):
         return [resolver.compose_bare(cleaned, carry.subjects[-1])], carry.evidence_start, False
     items = resolver.split(cleaned, len(group), pred.respectively) if len(group) > 1 else None

@@ -24,6 +24,8 @@ from pipeline.lib.units import UnitTable, load_units
 # The noun phrase a count written before it counts: up to a clause break, a list separator or
 # another number (完成473个老旧小区和13个老旧街区改造 -> 老旧小区和).
 _NOUN_PHRASE = re.compile(r"[^\s,;。!?:、\d]*")
+# Spaces and then a noun after a count: a caption with the number first (9000家 高新技术企业).
+_SPACED_NOUN = re.compile(r"^[ \t\u3000]+[\u4e00-\u9fff“]")
 _FOLLOW_OK = re.compile(r"^(?:$|[\s,;。!?:、)\]”’》—–\-~]|和|及|与|或|以及)")
 
 
@@ -68,10 +70,11 @@ class MentionFinder:
         self.lex = lex
         self.units = units
         mags = units.magnitude_pattern
+        bare = "|".join(re.escape(b) for b in sorted(units.bare, key=len, reverse=True))
         unit_words = units.unit_pattern
         value = (
             rf"(?:(?P<frac>{FRACTION})"
-            rf"|(?P<num>{ARABIC}|{CHINESE})"
+            rf"|(?:(?P<num>{ARABIC}|{CHINESE})|(?P<bare>{bare})(?={unit_words}))"
             rf"(?P<more1>多|余)?(?P<mag>{mags})?(?P<more2>多|余)?"
             rf"(?:(?P<cheng>成)(?P<tenth>[一二三四五六七八九](?![十百千万亿成]))?|(?P<times>倍)|(?P<unit>{unit_words}))?"
             rf"(?P<post>{lex.post_bound_pattern})?)"
@@ -81,7 +84,7 @@ class MentionFinder:
         # PM2.5, “9+2”) is tried first and swallows its text, then a rank, then a value. The
         # lookahead lets the engine skip positions where none can start (speed only).
         self.scanner = re.compile(
-            r"(?=[\d一二两三四五六七八九十第首榜\[“《A-Za-z])"
+            r"(?=[\d一二两三四五六七八九十百千万第首榜\[“《A-Za-z])"
             rf"(?:(?P<nf>{lex.not_fact_pattern})|(?P<rank>{rank})|(?P<val>{value}))"
         )
         self.range_between = re.compile(rf"^\s*(?:{lex.range_separator_pattern})\s*$")
@@ -113,6 +116,12 @@ class MentionFinder:
                 value = parse_fraction(m.group("frac"))
                 if value is not None:
                     out.append(_Raw(start, m.end("frac"), m.end("frac"), value, None, "%", "fraction", None))
+                continue
+            if m.group("bare"):  # 突破千亿元: one 千亿元
+                if m.group("mag") or not m.group("unit"):
+                    continue
+                out.append(_Raw(start, m.end("unit"), max(end, m.end("unit")), 1.0, m.group("bare"),
+                                m.group("unit"), None, post_bound))
                 continue
             num_text = m.group("num")
             chinese = not num_text[0].isdigit()
@@ -201,6 +210,7 @@ class MentionFinder:
             return None
         follow = text[r.tail_end:]
         counted = ""
+        value = r.number
         if r.special in ("tenths", "fraction"):
             unit, base, base_unit, kind = "%", None, None, "percent"
         elif r.special == "times":
@@ -212,17 +222,19 @@ class MentionFinder:
             q = self.units.quantity(r.number, r.magnitude, previous_base[0])
             if q is None:
                 return None
-            unit, base, base_unit, kind = q.unit, q.value_base, q.base_unit, q.kind
+            unit, base, base_unit, kind, value = q.unit, q.value_base, q.base_unit, q.kind, q.value
         else:
             q = self.units.quantity(r.number, r.magnitude, r.unit)
             if q is None:
                 return None
-            unit, base, base_unit, kind = q.unit, q.value_base, q.base_unit, q.kind
-        if not self._follow_ok(follow):
+            unit, base, base_unit, kind, value = q.unit, q.value_base, q.base_unit, q.kind, q.value
+        if kind == "classifier" and _SPACED_NOUN.match(follow):
+            counted = self._counted(follow.lstrip())  # an infographic's **9000家** 高新技术企业
+        elif not self._follow_ok(follow):
             if follow.startswith("的") or kind != "classifier":
                 return None  # a measure describing a noun: 20万吨聚苯乙烯, 2.1亿立方米的水库
             counted = self._counted(follow)
-        return Mention(r.start, r.end, r.tail_end, r.number, unit, base, base_unit, kind,
+        return Mention(r.start, r.end, r.tail_end, value, unit, base, base_unit, kind,
                        post_bound=r.post_bound, counted=counted, times=r.special == "times")
 
     def _follow_ok(self, follow: str) -> bool:

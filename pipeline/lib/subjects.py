@@ -123,7 +123,8 @@ class SubjectResolver:
                  dictionary: IndicatorDictionary | None = None):
         self.lex = lex or load_lexicon()
         self.dictionary = dictionary or load_dictionary()
-        self.region_short = _region_short(region or "")
+        self.region = region or ""
+        self.region_short = _region_short(self.region)
 
     # ------------------------------------------------------------------ text
     def clean(self, subject: str) -> str:
@@ -279,10 +280,13 @@ class SubjectResolver:
         return not self.lex.zone_heading_verbs_re.search(heading) and not self._own_name(heading)
 
     def _own_name(self, name: str) -> bool:
-        """A port or zone named after the region itself: 青岛港 for 青岛市 or 青岛西海岸新区, 宁波舟山港 for
-        宁波市, 上合示范区 for the 上合示范区's own report."""
+        """A port named after the region (青岛港 for 青岛市 or 青岛西海岸新区, 宁波舟山港 for 宁波市), or a
+        zone that is the region itself (上合示范区 in the 上合示范区's own report). A zone named after
+        its city (合肥高新区 in a 合肥市 report) is a part of it."""
+        if not name.endswith("港"):
+            return bool(self.region) and (name in self.region or self.region in name)
         short = self.region_short
-        name = _ZONE_SUFFIX.sub("", name)
+        name = name[:-1]
         if not short or len(name) < 2:
             return False
         return short in name or any(short.startswith(name[-k:]) for k in range(2, len(name) + 1))

@@ -35,6 +35,7 @@ class Quantity:
     value_base: float | None
     base_unit: str | None
     kind: str
+    value: float  # the value in `unit` (1 千亿元 is published as 1000 亿元)
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,8 @@ class UnitTable:
     magnitudes: dict[str, float]
     spellings: dict[str, UnitInfo]
     percent: dict[str, str]
+    respell: dict[str, tuple[str, float]] = field(default_factory=dict)
+    bare: tuple[str, ...] = ()
     shapes: dict = field(default_factory=dict, compare=False, repr=False)  # memo of `_shape`
 
     @property
@@ -67,19 +70,24 @@ class UnitTable:
 
         >>> t = load_units()
         >>> t.quantity(1.5, "万亿", "元")
-        Quantity(unit='万亿元', value_base=1500000000000.0, base_unit='元', kind='measure')
+        Quantity(unit='万亿元', value_base=1500000000000.0, base_unit='元', kind='measure', value=1.5)
         >>> t.quantity(2800, "万", "TEU").unit
         '万标箱'
+        >>> t.quantity(1.2, "千亿", "元").value
+        1200.0
         """
         if spelling is None:
             return None
+        if magnitude in self.respell:
+            magnitude, times = self.respell[magnitude]
+            value = _clean(value * times)
         shape = self._shape(magnitude, spelling)
         if shape is None:
             return None
         unit, factor, base, kind = shape
         if kind == "percent":
-            return Quantity(unit, None, None, kind)
-        return Quantity(unit, _clean(value * factor), base, kind)
+            return Quantity(unit, None, None, kind, value)
+        return Quantity(unit, _clean(value * factor), base, kind, value)
 
     def _shape(self, magnitude: str | None, spelling: str) -> tuple[str, float, str, str] | None:
         """(published unit, factor, base unit, kind) of a magnitude and a unit spelling, memoized."""
@@ -127,7 +135,8 @@ def load_units(path: Path = UNITS_PATH) -> UnitTable:
                 raise ValueError(f"units.yaml: spelling {s!r} is given to two units")
             spellings[str(s)] = info
     percent = {str(k): str(v) for k, v in doc["percent_units"].items()}
-    return UnitTable(magnitudes, spellings, percent)
+    respell = {str(k): (str(v[0]), float(v[1])) for k, v in doc["respell_magnitudes"].items()}
+    return UnitTable(magnitudes, spellings, percent, respell, tuple(str(b) for b in doc["bare_magnitudes"]))
 
 
 def base_quantity(value: float, unit: str) -> tuple[float, str]:
