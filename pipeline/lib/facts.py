@@ -243,12 +243,19 @@ def _sentence_facts(ctx: _Context, resolver: SubjectResolver, sentence, paragrap
             period = y
             status = _status_for_year(ctx, y, status0)
         metric = None
-        for i, m in enumerate(group):
-            subj = own[i] if len(own) == len(group) else own[-1]
+        if len(own) == len(group):
+            pairs = list(zip(group, own, strict=True))
+        elif len(group) == 1 and pred.each:
+            pairs = [(first, x) for x in own]
+        else:
+            pairs = [(m, own[-1]) for m in group]
+        for m, subj in pairs:
             read = _metric(m, pred, subj, metric_prev)
             if read is None:
                 continue
             metric, value, unit = read
+            if unit == "pp" and subj.growth and subj.code:
+                subj = replace(subj, code=None)  # GDP增速提高0.5个百分点: a change of the growth rate
             bound = _bound(m, pred, trailing, subj.bound)
             f_status = status
             if f_status == "actual" and estimate_at is not None and estimate_at <= m.start:
@@ -286,6 +293,8 @@ def _subjects(resolver: SubjectResolver, subject_text: str, pred: Predicate, gro
     if carry is not None and resolver.is_bare_head(cleaned):
         return [resolver.compose_bare(cleaned, carry.subjects[-1])], carry.evidence_start, False
     items = resolver.split(cleaned, len(group), pred.respectively) if len(group) > 1 else None
+    if len(group) == 1 and pred.each:
+        items = resolver.split_all(cleaned)
     if not items and pred.respectively and len(group) > 1:
         items = resolver.expand_compound(cleaned, len(group))
         if not items:  # 分别 with values that match no list of subjects: whose value is which is unknown
@@ -388,7 +397,7 @@ def _fact(ctx: _Context, sentence, subj: Subject, m: Mention, metric: str, value
     value_base, base_unit = (m.value_base, m.base_unit) if metric in ("level", "change") else (None, None)
     if value_base is not None and value < 0:
         value_base = -abs(value_base)
-    key = f"{ctx.report_id}|{span_start}|{span_end}|{metric}|{bound}|{subj.code}"
+    key = f"{ctx.report_id}|{span_start}|{span_end}|{metric}|{bound}|{subj.code}|{subj.text}"
     return {
         "fact_id": hashlib.sha1(key.encode("utf-8")).hexdigest()[:16],
         "report_id": ctx.report_id,

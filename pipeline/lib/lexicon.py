@@ -32,6 +32,7 @@ class PredicateWord:
     estimate: bool = False
     base: bool = False
     multi_year: bool = False
+    each: bool = False
 
 
 def _alternation(words: list[str]) -> str:

@@ -42,6 +42,7 @@ class Predicate:
     estimate: bool = False
     base: bool = False  # 由/从: a starting point, not a fact
     multi_year: bool = False  # 年均增长: an average over years, not a fact of one period
+    each: bool = False  # 均/都: the one value holds for every subject of the list
     flow: bool = False  # 市场主体新增5万户: a flow word after the subject
     flow_words: str = ""  # those flow words, for a count written before its noun (新认定160家高新技术企业)
     respectively: bool = False
@@ -111,6 +112,7 @@ def parse_predicate(pre: str, lex: Lexicon | None = None) -> tuple[str, Predicat
         pred.estimate |= info.estimate
         pred.base |= info.base
         pred.multi_year |= info.multi_year
+        pred.each |= info.each
         if lex.respectively_re.fullmatch(w):
             pred.respectively = True
     return s, pred
@@ -172,6 +174,23 @@ class SubjectResolver:
                 return None
             return self._share_head(items)
         return None
+
+    def split_all(self, subject: str) -> list[str] | None:
+        """The items of a list of subjects that one value holds for each (A和B均增长10%), or None."""
+        protected = self.dictionary.spans(subject) + [
+            (m.start(), m.end()) for m in re.finditer(r"“[^”]*”|\([^)]*\)", subject)]
+        cuts = [m for m in self.lex.list_split_wide_re.finditer(subject)
+                if not any(s <= m.start() < e for s, e in protected)]
+        if not cuts:
+            return None
+        items, pos = [], 0
+        for m in cuts:
+            items.append(subject[pos:m.start()])
+            pos = m.end()
+        items.append(subject[pos:])
+        if any(not i.strip() for i in items):
+            return None
+        return self._share_head(items)
 
     def expand_compound(self, subject: str, n: int) -> list[str] | None:
         """城乡居民人均可支配收入 with 2 values -> [城镇居民人均可支配收入, 农村居民人均可支配收入]."""
