@@ -30,6 +30,7 @@ import polars as pl
 from pipeline.lib.dictionary import load_dictionary
 from pipeline.lib.lexicon import load_lexicon
 from pipeline.lib.mentions import Mention, find_mentions
+from pipeline.lib.periods import ReportYears, as_year, clause_years, estimate_from, estimate_paragraphs, year_at
 from pipeline.lib.subjects import Predicate, Subject, SubjectResolver, parse_predicate
 
 FACT_COLUMNS: dict[str, pl.DataType] = {
@@ -55,25 +56,19 @@ FACT_COLUMNS: dict[str, pl.DataType] = {
 
 # A year that opens a clause sets the period of what follows in the sentence:
 # 2023年,国家科技型中小企业总数达1000家; 到2025年,…; 预计,2023年西海岸新区… (not 2023年以来).
-_CLAUSE_YEAR = re.compile(
-    r"^\s*(?:力争|争取|预计|计划|确保|努力)?\s*(?:到|至|在|截至)?\s*((?:19|20)\d{2})\s*年"
-    r"(?!以来|以前|前|起|开始|度)(?:底|末|全年)?")
 # A clause opening with 占/相当于 gives a share of the subject before it.
 _SHARE_OF_CARRIED = re.compile(r"^(?:约|近|超过)?(?:占(?!比)|相当于)")
 # A footnote's definition ([3] 全市“摘星夺旗”考核:…17项指标) explains a term; it reports nothing.
 _FOOTNOTE = re.compile(r"^\s*\[\s*\d+\s*\]")
 _SENTENCE_END = re.compile(r"[。!?;]\s*[”’)]?\s*$")
 _MAY_HOLD_VALUE = re.compile(r"[\d一二两三四五六七八九十首]")
-_MARKDOWN_LEAD = re.compile(r"^[\s\-*#>•·✓√]+")
 
 
 @dataclass(frozen=True)
 class _Context:
     report_id: str
     region: str | None
-    review_year: int | None
-    plan_year: int | None
-    report_type: str | None
+    years: ReportYears
 
 
 @dataclass
@@ -98,19 +93,10 @@ def extract_facts(report: dict, text: str, sentences: list) -> list[dict]:
     the normalized full text and `sentences` its `pipeline.lib.normalize.Sentence`s. Returns dicts
     with the FACT_COLUMNS keys; `fact_id` is a hash of the report, span, metric and bound.
     """
-    ctx = _Context(
-        report_id=str(report["report_id"]),
-        region=report.get("region"),
-        review_year=_year(report.get("review_year")),
-        plan_year=_year(report.get("plan_year")),
-        report_type=report.get("report_type"),
-    )
+    ctx = _Context(str(report["report_id"]), report.get("region"),
+                   ReportYears(as_year(report.get("review_year")), as_year(report.get("plan_year"))))
     resolver = SubjectResolver(ctx.region)
-    lex = load_lexicon()
-    estimate_paragraphs = {
-        s.paragraph_id for s in _paragraph_openers(sentences)
-        if lex.estimate_re.search(_MARKDOWN_LEAD.sub("", s.text)[:4])  # 预计, / 初步预计,
-    }
+    estimated = estimate_paragraphs(sentences)
     out: list[dict] = []
     seen: set[str] = set()
     previous, carry = None, None
@@ -118,8 +104,7 @@ def extract_facts(report: dict, text: str, sentences: list) -> list[dict]:
         if not _MAY_HOLD_VALUE.search(sentence.text) or _FOOTNOTE.match(sentence.text):
             continue
         incoming = carry if _continues(previous, sentence) else None
-        facts, carry = _sentence_facts(ctx, resolver, sentence, sentence.paragraph_id in estimate_paragraphs,
-                                       incoming)
+        facts, carry = _sentence_facts(ctx, resolver, sentence, sentence.paragraph_id in estimated, incoming)
         previous = sentence
         for fact in facts:
             if fact["fact_id"] not in seen:
@@ -134,22 +119,6 @@ def _continues(previous, sentence) -> bool:
     return (previous is not None and sentence.sentence_id == previous.sentence_id + 1
             and not previous.is_heading and previous.section_path == sentence.section_path
             and not _SENTENCE_END.search(previous.text))
-
-
-def _paragraph_openers(sentences: list) -> list:
-    firsts, last_para = [], None
-    for s in sentences:
-        if s.paragraph_id != last_para and not s.is_heading:
-            firsts.append(s)
-            last_para = s.paragraph_id
-    return firsts
-
-
-def _year(x: Any) -> int | None:
-    try:
-        return int(x) if x is not None else None
-    except (TypeError, ValueError):
-        return None
 
 
 def _clauses(text: str) -> list[tuple[int, int]]:
@@ -188,9 +157,9 @@ def _sentence_facts(ctx: _Context, resolver: SubjectResolver, sentence, paragrap
         return [], None
     lex = load_lexicon()
     clauses = _clauses(st)
-    status0, period0 = _role_status(ctx, sentence.section_role)
-    estimate_at = 0 if paragraph_estimate else _first(lex.estimate_re, st)
-    year_from = _clause_years(st, clauses)
+    status0, period0 = ctx.years.for_role(sentence.section_role)
+    estimate_at = estimate_from(st, paragraph_estimate)
+    year_from = clause_years(st, clauses)
     zone_section = resolver.zone_section(sentence.section_path)
     carry: _Carry | None = replace(incoming, evidence_start=0) if incoming else None
     history: list[Subject] = []  # the subjects named so far in the sentence, in order
@@ -228,7 +197,7 @@ def _sentence_facts(ctx: _Context, resolver: SubjectResolver, sentence, paragrap
             # dictionary spells that flow (新认定高新技术企业); 净增115家 stays uncoded
             own = [resolver.resolve(pred.flow_words + resolver.lex.subject_tail_re.sub("", x.text))
                    for x in subjects]
-        own_year = pred.year or (_year_at(year_from, first.start) if year_from else None)
+        own_year = pred.year or year_at(year_from, first.start)
         if pred.multi_year or zone_section or (own_year is None and lex.multi_year_re.search(st, 0, first.start)):
             own = [replace(x, code=None) for x in own]
         if pred.base:  # 由80%提高到86%: 80% is where it started; the subject goes on
@@ -238,10 +207,9 @@ def _sentence_facts(ctx: _Context, resolver: SubjectResolver, sentence, paragrap
         evidence = st[evidence_start:max(c_end, group[-1].tail_end)].strip()
         trailing = group[-1].post_bound if len(group) > 1 else None
         status, period = status0, period0
-        y = pred.year or (_year_at(year_from, first.start) if year_from else None)
-        if y is not None:
-            period = y
-            status = _status_for_year(ctx, y, status0)
+        if own_year is not None:
+            period = own_year
+            status = ctx.years.status_for_year(own_year, status0)
         metric = None
         if len(own) == len(group):
             pairs = list(zip(group, own, strict=True))
@@ -346,48 +314,6 @@ def _bound(m: Mention, pred: Predicate, trailing: str | None, before_share: str 
     if m.range_role == "high":
         return "le"
     return m.post_bound or trailing or pred.bound or before_share or "eq"
-
-
-def _role_status(ctx: _Context, role: str) -> tuple[str, int | None]:
-    if role in ("targets", "tasks"):
-        return "target", ctx.plan_year if ctx.plan_year is not None else _shift(ctx.review_year, 1)
-    # review, and text outside the review and target sections (preambles, footnotes, bulletins)
-    return "actual", ctx.review_year if ctx.review_year is not None else _shift(ctx.plan_year, -1)
-
-
-def _shift(year: int | None, by: int) -> int | None:
-    return year + by if year is not None else None
-
-
-def _status_for_year(ctx: _Context, year: int, status: str) -> str:
-    if ctx.review_year is not None and year <= ctx.review_year:
-        return "actual"
-    if ctx.plan_year is not None and year >= ctx.plan_year:
-        return "target"
-    return status
-
-
-def _clause_years(text: str, clauses: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """(offset, year) for every clause that opens with a year."""
-    out = []
-    for a, b in clauses:
-        m = _CLAUSE_YEAR.match(text[a:b])
-        if m:
-            out.append((a, int(m.group(1))))
-    return out
-
-
-def _year_at(years: list[tuple[int, int]], pos: int) -> int | None:
-    found = None
-    for at, y in years:
-        if at <= pos:
-            found = y
-    return found
-
-
-def _first(pattern: re.Pattern, text: str) -> int | None:
-    m = pattern.search(text)
-    return m.start() if m else None
 
 
 def _fact(ctx: _Context, sentence, subj: Subject, m: Mention, metric: str, value: float, unit: str,
