@@ -7,11 +7,7 @@ import dagster as dg
 
 from pipeline.lib.inventory import RawFolderError
 from pipeline.lib.manifest import ManifestError
-
-
-class WarehouseLockedError(RuntimeError):
-    """Another process holds the DuckDB file open for writing."""
-
+from pipeline.lib.publish import WarehouseLockedError
 
 USER_ERRORS: tuple[type[BaseException], ...] = (ManifestError, RawFolderError, WarehouseLockedError,
                                                 PermissionError)
@@ -19,7 +15,7 @@ USER_ERRORS: tuple[type[BaseException], ...] = (ManifestError, RawFolderError, W
 
 @contextmanager
 def user_errors(context: dg.AssetExecutionContext) -> Iterator[None]:
-    """Errors with a fix (a malformed manifest, a missing raw folder, a locked DuckDB file) fail the
+    """Errors with a fix (a malformed manifest, a missing raw folder, a warehouse locked by another run) fail the
     step as a `dg.Failure` whose description is the sentence to act on; anything else is a bug and
     keeps its traceback."""
     try:

@@ -1,4 +1,4 @@
-"""Resources and the executor, declared once: where intermediate tables live between assets."""
+"""Resources, declared once: where intermediate tables live between assets (the executor: jobs.py)."""
 
 from __future__ import annotations
 
@@ -46,6 +46,4 @@ class FrameStore(dg.ConfigurableIOManager):
 
 @dg.definitions
 def resources() -> dg.Definitions:
-    # Steps run in one process: the stages fan out over reports in their own process pool
-    # (pipeline/lib/batch.py), so a process per step would only add Dagster's start-up each time.
-    return dg.Definitions(resources={"io_manager": FrameStore()}, executor=dg.in_process_executor)
+    return dg.Definitions(resources={"io_manager": FrameStore()})

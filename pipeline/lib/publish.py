@@ -62,6 +62,13 @@ class PublishError(RuntimeError):
     """The warehouse could not be built; the previous one is untouched."""
 
 
+class WarehouseLockedError(PublishError):
+    """Another process is publishing to the same warehouse and did not finish in time."""
+
+
+LOCK_WAIT_SECONDS = float(os.environ.get("GOVREPORT_LOCK_WAIT", "120"))
+
+
 @dataclass(frozen=True)
 class PublishResult:
     """Where the warehouse is and what it holds, for the run's metadata."""
@@ -228,10 +235,26 @@ def _comment(con: duckdb.DuckDBPyConnection, name: str, kind: str) -> None:
 
 
 @contextlib.contextmanager
-def _publish_lock(warehouse: Path) -> Iterator[None]:
-    """One publisher at a time per warehouse; the kernel releases the lock if the run is killed."""
+def _publish_lock(warehouse: Path, wait: float | None = None) -> Iterator[None]:
+    """One publisher at a time per warehouse; the kernel releases the lock if the run is killed.
+
+    A publisher waits up to `wait` seconds (GOVREPORT_LOCK_WAIT, default 120) for another to finish,
+    then gives up with an error that names the lock, rather than hang a run forever.
+    """
+    wait = LOCK_WAIT_SECONDS if wait is None else wait
     with open(warehouse / LOCK_NAME, "a+b") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise WarehouseLockedError(
+                        f"another process is publishing to {warehouse} (it holds {warehouse / LOCK_NAME}) "
+                        f"and did not finish within {wait:.0f} s: wait for that run to end, or stop it, "
+                        "then run again") from None
+                time.sleep(0.2)
         try:
             yield
         finally:

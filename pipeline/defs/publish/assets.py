@@ -1,10 +1,9 @@
 """Publish: Parquet files and one DuckDB file, built aside and swapped in whole (issue 5)."""
 
 import dagster as dg
-import duckdb
 import polars as pl
 
-from pipeline.defs.errors import WarehouseLockedError, user_errors
+from pipeline.defs.errors import user_errors
 from pipeline.lib.paths import warehouse_dir
 from pipeline.lib.publish import publish_warehouse
 
@@ -21,11 +20,7 @@ def warehouse(context: dg.AssetExecutionContext, validated_tables: dict[str, pl.
               quarantine: pl.DataFrame):
     target = warehouse_dir()
     with user_errors(context):
-        try:
-            result = publish_warehouse({**validated_tables, "quarantine": quarantine}, target)
-        except duckdb.IOException as err:
-            raise WarehouseLockedError(f"cannot write the DuckDB file under {target}: {err}. Close the "
-                                       "program that holds it open and run again.") from err
+        result = publish_warehouse({**validated_tables, "quarantine": quarantine}, target)
     files = {name: str(path) for name, path in sorted(result.parquet.items())}
     return dg.MaterializeResult(metadata={
         "warehouse": dg.MetadataValue.path(str(target)),
