@@ -119,6 +119,8 @@ CASES = [
     Case("a starting point after 由 is not a fact",
          "空气质量优良天数比例由80%提高到86%。",
          coded=[F("good_air_days_ratio", "share", 86)], absent=[80]),
+    Case("a ratio to a plan above 100% is no share", "一般公共预算收入完成86亿元,为预算的102%。",
+         coded=[F("general_budget_revenue", "level", 86, "亿元")], absent=[102]),
     Case("倍 after 增长 is a growth in percent",
          "跨境电商交易额增长1.2倍。",
          uncoded=[F(None, "growth", 120)]),

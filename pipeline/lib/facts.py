@@ -283,6 +283,13 @@ def _list_context(resolver: SubjectResolver, item: str) -> str:
 
 def _metric(m: Mention, pred: Predicate, subj: Subject, inherited: str | None) -> tuple[str, float, str] | None:
     """metric, signed value and unit of one value, or None when it is not a fact."""
+    read = _read_metric(m, pred, subj, inherited)
+    if read is not None and read[0] == "share" and read[1] > 100:
+        return None  # 为预算的102%, 完成年度目标的117.5%: a ratio to a plan, not a proportion
+    return read
+
+
+def _read_metric(m: Mention, pred: Predicate, subj: Subject, inherited: str | None) -> tuple[str, float, str] | None:
     sign = pred.sign if pred.change else 1
     if m.kind == "rank":
         return "rank", m.value, m.unit
