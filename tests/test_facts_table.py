@@ -218,6 +218,8 @@ CASES = [
     Case("a year opening the clause sets the period",
          "到2025年,高新技术企业达到2000家。", role="targets",
          coded=[F("high_tech_enterprises", "level", 2000, "家", period=2025)]),
+    Case("outside known sections, a goal is a target", "今年主要预期目标是:地区生产总值增长6%左右。", role="other",
+         coded=[F("gdp", "growth", 6, "%", "approx", status="target", period=2024)]),
     Case("the tasks section sets targets",
          "新增城镇就业6万人以上,新增托位1200个。", role="tasks",
          coded=[F("new_urban_jobs", "level", 6, "万人", "ge"), F("new_childcare_places", "level", 1200, "个")]),

@@ -157,7 +157,10 @@ def _sentence_facts(ctx: _Context, resolver: SubjectResolver, sentence, paragrap
         return [], None
     lex = load_lexicon()
     clauses = _clauses(st)
-    status0, period0 = ctx.years.for_role(sentence.section_role)
+    role = sentence.section_role
+    if role == "other" and lex.target_cue_re.search(st):
+        role = "targets"  # 今年主要预期目标是…, in a text whose sections were not recognised
+    status0, period0 = ctx.years.for_role(role)
     estimate_at = estimate_from(st, paragraph_estimate)
     year_from = clause_years(st, clauses)
     zone_section = resolver.zone_section(sentence.section_path)

@@ -57,6 +57,7 @@ class Lexicon:
     respectively_re: re.Pattern
     clause_break_re: re.Pattern
     stretch_re: re.Pattern
+    target_cue_re: re.Pattern
     estimate_re: re.Pattern
     share_tail_re: re.Pattern
     growth_tail_re: re.Pattern
@@ -121,6 +122,7 @@ def load_lexicon(path: Path = EXTRACTION_PATH) -> Lexicon:
         # a comma between a digit and exactly three digits is a thousands separator
         clause_break_re=re.compile(rf"(?<!\d),|,(?!\d{{3}}(?!\d))|[{breaks.replace(',', '')}]"),
         stretch_re=re.compile(_alternation(doc["stretch_words"])),
+        target_cue_re=re.compile(doc["target_cues"]),
         estimate_re=re.compile(_alternation(doc["estimate_words"])),
         share_tail_re=re.compile(rf"(?:{_alternation(doc['share_words'])})$"),
         growth_tail_re=re.compile(rf"(?:{_alternation(doc['growth_words'])})$"),
