@@ -31,7 +31,7 @@ from pipeline.lib.dictionary import load_dictionary
 from pipeline.lib.lexicon import load_lexicon
 from pipeline.lib.mentions import Mention, find_mentions
 from pipeline.lib.periods import ReportYears, as_year, clause_years, estimate_from, estimate_paragraphs, year_at
-from pipeline.lib.subjects import Predicate, Subject, SubjectResolver, parse_predicate
+from pipeline.lib.subjects import Predicate, Subject, SubjectResolver, parse_predicate, resolver_for
 
 FACT_COLUMNS: dict[str, pl.DataType] = {
     "fact_id": pl.Utf8(),
@@ -95,7 +95,7 @@ def extract_facts(report: dict, text: str, sentences: list) -> list[dict]:
     """
     ctx = _Context(str(report["report_id"]), report.get("region"),
                    ReportYears(as_year(report.get("review_year")), as_year(report.get("plan_year"))))
-    resolver = SubjectResolver(ctx.region)
+    resolver = resolver_for(ctx.region)
     estimated = estimate_paragraphs(sentences)
     out: list[dict] = []
     seen: set[str] = set()

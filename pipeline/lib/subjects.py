@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from pipeline.lib.dictionary import HeadMatch, IndicatorDictionary, load_dictionary
 from pipeline.lib.lexicon import Lexicon, load_lexicon
@@ -127,6 +128,7 @@ class SubjectResolver:
         self.dictionary = dictionary or load_dictionary()
         self.region = region or ""
         self.region_short = _region_short(self.region)
+        self._memo: dict[tuple[str, bool, str], Subject] = {}
 
     # ------------------------------------------------------------------ text
     def clean(self, subject: str) -> str:
@@ -218,7 +220,17 @@ class SubjectResolver:
 
     # ------------------------------------------------------------------ codes
     def resolve(self, subject: str, *, flow_after: bool = False, context: str = "") -> Subject:
-        """The code of a subject, or None; `context` is the list prefix whose checks also apply."""
+        """The code of a subject, or None; `context` is the list prefix whose checks also apply.
+        Memoized: reports repeat their subjects (地区生产总值, 一般公共预算收入…) all the time."""
+        key = (subject, flow_after, context)
+        hit = self._memo.get(key)
+        if hit is None:
+            if len(self._memo) > 50_000:
+                self._memo.clear()
+            hit = self._memo[key] = self._resolve(subject, flow_after, context)
+        return hit
+
+    def _resolve(self, subject: str, flow_after: bool, context: str) -> Subject:
         raw = self.clean(subject)
         share = bool(self.lex.share_tail_re.search(raw))
         growth = bool(self.lex.growth_tail_re.search(raw))
@@ -309,6 +321,12 @@ class SubjectResolver:
         if not short or len(name) < 2:
             return False
         return short in name or any(short.startswith(name[-k:]) for k in range(2, len(name) + 1))
+
+
+@lru_cache(maxsize=512)
+def resolver_for(region: str | None) -> SubjectResolver:
+    """One resolver per region and process, so that its memo serves every report of the region."""
+    return SubjectResolver(region)
 
 
 def _join(item: str, head: str) -> str:
