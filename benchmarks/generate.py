@@ -379,12 +379,48 @@ def ensure_corpus(n: int, seed: int = DEFAULT_SEED, root: Path = CORPUS_ROOT) ->
     return folder, summary
 
 
+def check_corpus(folder: Path, n: int, seed: int = DEFAULT_SEED) -> list[str]:
+    """Compare the pipeline's inventory of a corpus with what the generator made; the mismatches.
+
+    Checks that bad files are quarantined, re-encoded ones decoded, and that the metadata the
+    pipeline infers for unlisted reports is the metadata they were made with — i.e. that the
+    corpus exercises the inference and quarantine paths as intended.
+    """
+    import datetime as dt
+
+    from pipeline.lib.inventory import build_inventory
+
+    result = build_inventory(folder)
+    frame = result[0] if isinstance(result, tuple) else result
+    rows = {r["source_file"]: r for r in frame.iter_rows(named=True)}
+    generator = Generator(seed)
+    problems = []
+    for i in range(n):
+        f = generator.file(i, n)
+        row = rows.get(f.name)
+        if row is None:
+            problems.append(f"{f.name}: not in the inventory")
+            continue
+        expect_ok = f.kind not in ("empty", "binary", "duplicate")
+        if (row["status"] == "ok") != expect_ok:
+            problems.append(f"{f.name} ({f.kind}): status {row['status']} ({row['reason']})")
+        if expect_ok and f.truth and row["metadata_source"] == "inferred":
+            for key, want in f.truth.items():
+                got = row.get(key)
+                got = got.isoformat() if isinstance(got, dt.date) else got
+                if got != want:
+                    problems.append(f"{f.name}: inferred {key} {got!r}, made with {want!r}")
+    return problems
+
+
 def main(argv: list[str] | None = None) -> None:
     """Command line: write a corpus of N files into a folder (or the benchmark's cache)."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=1000, help="number of files (default 1000)")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="RNG seed (default %(default)s)")
     parser.add_argument("--out", type=Path, help="folder to create (default: the cache benchmarks/corpus/)")
+    parser.add_argument("--check", action="store_true", help="then run the pipeline's inventory on it and "
+                        "report files whose status or inferred metadata differ from how they were made")
     args = parser.parse_args(argv)
     if args.out:
         if args.out.exists():
@@ -394,6 +430,10 @@ def main(argv: list[str] | None = None) -> None:
     else:
         folder, summary = ensure_corpus(args.n, args.seed)
     print(f"{folder}: {json.dumps(summary, ensure_ascii=False)}")
+    if args.check:
+        problems = check_corpus(folder, args.n, args.seed)
+        print("\n".join(problems) if problems else "check: every file is inventoried as it was made")
+        raise SystemExit(1 if problems else 0)
 
 
 if __name__ == "__main__":
