@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import dagster as dg
@@ -64,6 +66,16 @@ def test_reports_table_shows_the_five_seeds(built: dict) -> None:
     assert [r[0][:3] for r in rows] == ["000", "001", "002", "003", "004"]
     assert all(r[4] == "ok" for r in rows)
     assert rows[3][1:4] == ("青岛市", 2023, 2024)
+
+
+def test_the_duckdb_command_reads_the_warehouse(built: dict) -> None:
+    """The README's first query, with the `duckdb` command the project installs (duckdb-cli)."""
+    cli = Path(sys.executable).with_name("duckdb")
+    proc = subprocess.run([str(cli), "-readonly", "-csv", str(built["warehouse"] / "govreport.duckdb"),
+                           "select report_id, region, review_year, plan_year, status from reports"],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert '003_fac0b31ba6ba339c,"青岛市",2023,2024,ok' in proc.stdout.splitlines()
 
 
 def test_qingdao_gdp_of_2023_and_target_of_2024(built: dict) -> None:

@@ -53,6 +53,9 @@ BUILDS_DIR = ".builds"
 CURRENT = ".current"
 PREVIOUS = ".previous"
 LOCK_NAME = ".publish.lock"
+# Written in a storage format that older readers open too: the `duckdb` command (duckdb-cli, one
+# release behind the Python package) and the DuckDB of any user's notebook.
+DUCKDB_STORAGE_VERSION = "v1.4.0"
 BUILD_MANIFEST = "BUILD.json"
 PARQUET_OPTIONS = {"compression": "zstd", "compression_level": 3, "row_group_size": 1 << 17,
                    "write_statistics": True, "use_dictionary": True}
@@ -144,7 +147,7 @@ def _build(frames: dict[str, pl.DataFrame], build: Path) -> dict[str, int]:
     (build / PARQUET_DIR).mkdir()
     row_counts: dict[str, int] = {}
     db_path = build / DUCKDB_NAME
-    con = duckdb.connect(str(db_path))
+    con = duckdb.connect(str(db_path), config={"storage_compatibility_version": DUCKDB_STORAGE_VERSION})
     try:
         con.execute("BEGIN TRANSACTION")  # one commit, not one per statement
         for name, df in frames.items():
