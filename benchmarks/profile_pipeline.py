@@ -136,8 +136,9 @@ def main(argv: list[str] | None = None) -> int:
         for (f, w), t in sorted(pipeline_inclusive.items(), key=lambda kv: -kv[1])[: args.top]]
 
     status = "SUCCESS" if result.success else "FAILURE"
+    cpu = float(getattr(session, "cpu_time", 0.0) or 0.0)
     print(f"profile of the whole pipeline over {corpus['files']} files ({corpus['bytes'] / 1e6:.1f} MB), code "
-          f"{code_version}, one process: {wall:.1f} s, {status}")
+          f"{code_version}, one process: {wall:.1f} s ({cpu:.1f} s CPU), {status}")
     for title, rows in (("steps", step_rows), ("self time by package", area_rows),
                         ("self time by function", self_rows), ("pipeline functions, inclusive", incl_rows)):
         print(f"\n{title}:\n{text_table(rows)}")
@@ -150,7 +151,8 @@ def main(argv: list[str] | None = None) -> int:
             f"`.venv/bin/python -m benchmarks.profile_pipeline --n {args.n}`: every asset materialized in one "
             f"process (GOVREPORT_WORKERS=1) under pyinstrument (interval {args.interval * 1000:.0f} ms), code "
             f"snapshot `{code_version}`, {corpus['files']} files / {corpus['bytes'] / 1e6:.1f} MB; "
-            f"{wall:.1f} s in all, run {status}. Shares are of the profiled time ({total:.1f} s); time in C code "
+            f"{wall:.1f} s in all ({cpu:.1f} s CPU: the machine is shared), run {status}. "
+            f"Shares are of the profiled time ({total:.1f} s); time in C code "
             "(regex, polars kernels) counts as self time of the Python function that called it.", "",
             "**Steps**", "", md_table(step_rows), "",
             "**Self time by package**", "", md_table(area_rows), "",

@@ -62,6 +62,7 @@ OUT_ROOT = BENCH_DIR / "out"
 RESULTS = BENCH_DIR / "RESULTS.md"
 NUMBER_PATTERN = r"\d+(?:\.\d+)?"
 SAMPLE_SECONDS = 0.2
+PSS_EVERY = 10  # PSS every 10th sample (2 s)
 STALL_CPU_SHARE = 0.02  # a run whose tree used less than 2 % of a core over the stall window is hung
 STALL_S = 180.0
 # Assets whose steps make up "extraction" in the ratio to the floor: reading, cleaning and
@@ -76,33 +77,38 @@ MB = 1e6
 
 
 class TreeSampler(threading.Thread):
-    """Polls a process and all its descendants: RSS and PSS per process, CPU per process.
+    """Polls a process and all its descendants: RSS and CPU per process, PSS every few samples.
 
     Polling misses what happens between two samples (a process's last 0.2 s of CPU, a peak shorter
-    than that); the exact totals come from rusage at reaping, see `run_pipeline`.
+    than that); the exact totals come from rusage at reaping, see `run_pipeline`. PSS is read only
+    every `PSS_EVERY`-th sample: the kernel walks a process's page tables for it (a few ms per
+    process), and on a two-core machine the sampler must not compete with what it measures.
     """
 
     def __init__(self, root_pid: int, interval: float = SAMPLE_SECONDS) -> None:
         super().__init__(daemon=True)
         self.root_pid = root_pid
         self.interval = interval
-        self.samples: list[tuple[float, dict[int, tuple[int, int]]]] = []  # time, pid -> (rss, pss)
+        self.samples: list[tuple[float, dict[int, tuple[int, int]]]] = []  # time, pid -> (rss, pss or -1)
         self.tree_cpu: list[tuple[float, float]] = []  # time, CPU s of every process seen so far
         self.parents: dict[int, int] = {}
         self.cpu: dict[int, float] = {}
         self._stop_event = threading.Event()
 
     def run(self) -> None:
+        count = 0
         while not self._stop_event.is_set():
-            self.sample()
+            self.sample(with_pss=count % PSS_EVERY == 0)
+            count += 1
             self._stop_event.wait(self.interval)
-        self.sample()
+        self.sample(with_pss=True)
 
     def stop(self) -> None:
         self._stop_event.set()
         self.join()
 
-    def sample(self) -> None:
+    def sample(self, with_pss: bool = True) -> None:
+        """One look at the tree: who is there, their CPU so far, their memory now."""
         now = time.time()
         try:
             root = psutil.Process(self.root_pid)
@@ -115,11 +121,10 @@ class TreeSampler(threading.Thread):
                 with proc.oneshot():
                     ppid = proc.ppid()
                     times = proc.cpu_times()
-                    try:
-                        info = proc.memory_full_info()
-                        rss, pss = info.rss, getattr(info, "pss", info.rss)
-                    except psutil.AccessDenied:
-                        rss = pss = proc.memory_info().rss
+                    rss, pss = proc.memory_info().rss, -1
+                    if with_pss:
+                        with contextlib.suppress(psutil.AccessDenied):
+                            pss = getattr(proc.memory_full_info(), "pss", rss)
             except psutil.Error:
                 continue
             self.parents.setdefault(proc.pid, ppid)
@@ -157,7 +162,8 @@ class TreeSampler(threading.Thread):
             if start <= t <= end:
                 chosen = [v for pid, v in memory.items() if pids is None or pid in pids]
                 best_rss = max(best_rss, sum(r for r, _ in chosen))
-                best_pss = max(best_pss, sum(p for _, p in chosen))
+                if all(p >= 0 for _, p in chosen):
+                    best_pss = max(best_pss, sum(p for _, p in chosen))
         return best_rss, best_pss
 
     def cpu_between(self, start: float, end: float) -> float:
@@ -660,7 +666,7 @@ def stage_table(result: BenchResult, run: PipelineRun) -> list[list[str]]:
     for s in run.steps:
         rows.append([s.key, s.status, _f(s.wall_s, 2), _f(s.launch_s, 1), _f(s.cpu_s, 1),
                      _f(n / s.wall_s if s.wall_s else None, 0), _f(mb / s.wall_s if s.wall_s else None, 1),
-                     _f(s.peak_rss_mb, 0), _f(s.peak_pss_mb, 0),
+                     _f(s.peak_rss_mb or None, 0), _f(s.peak_pss_mb or None, 0),
                      ", ".join(f"{k} {v:,}" for k, v in s.rows.items())])
     outside = run.wall_s - sum(s.wall_s + s.launch_s for s in run.steps)
     rows.append(["outside steps", "", _f(outside, 2), "", "", "", "", "", "",
