@@ -12,6 +12,7 @@ a Dagster executor could equally run on another machine (see docs in the README)
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -65,7 +66,9 @@ def run_batches(fn: Callable[..., T], jobs: Iterable[tuple], n_workers: int | No
     n = min(n_workers or workers(), len(jobs))
     if n <= 1:
         return [fn(*job) for job in jobs]
-    with ProcessPoolExecutor(max_workers=n) as pool:
+    # "spawn", not the default "fork": forking a process whose polars thread pool is running can
+    # deadlock the child (seen in the benchmark: the facts stage hung with no CPU used).
+    with ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("spawn")) as pool:
         return list(pool.map(fn, *zip(*jobs, strict=True)))
 
 
