@@ -133,6 +133,10 @@ class TreeSampler(threading.Thread):
         self.samples.append((now, memory))
         self.tree_cpu.append((now, sum(self.cpu.values())))
 
+    def current_rss(self) -> int:
+        """RSS summed over the tree at the last sample, bytes."""
+        return sum(r for r, _ in self.samples[-1][1].values()) if self.samples else 0
+
     def stalled(self, window_s: float) -> bool:
         """Whether the tree used (almost) no CPU in the last `window_s` seconds: a deadlocked run.
 
@@ -291,11 +295,14 @@ def snapshot_code() -> tuple[Path, str]:
 
 
 def run_pipeline(label: str, run_dir: Path, raw: Path, code: Path, run_config: dict[str, Any] | None,
-                 workers: int | None, stall_s: float, timeout_s: float, mp_start: str | None = None) -> PipelineRun:
+                 workers: int | None, stall_s: float, timeout_s: float, mp_start: str | None = None,
+                 memory_limit_mb: float = float("inf")) -> PipelineRun:
     """Run the pipeline once over `raw` into `run_dir` (its DAGSTER_HOME and warehouse persist).
 
     A run whose whole process tree uses no CPU for `stall_s` seconds is hung (a deadlock): its
-    stacks are dumped with py-spy when available, it is killed, and reported as HUNG.
+    stacks are dumped with py-spy when available, it is killed, and reported as HUNG. A run whose
+    tree's RSS passes `memory_limit_mb` is killed too (the machine is shared: a benchmark must not
+    push other people's work into swap or the OOM killer).
     """
     home, warehouse = run_dir / "dagster_home", run_dir / "warehouse"
     instance_note = prepare_home(home, code)
@@ -319,11 +326,13 @@ def run_pipeline(label: str, run_dir: Path, raw: Path, code: Path, run_config: d
             if pid:
                 break
             elapsed = time.perf_counter() - started
-            if hung is None and (sampler.stalled(stall_s) or elapsed > timeout_s):
-                hung = (f"the process tree used no CPU for {stall_s:.0f} s: deadlocked"
-                        if elapsed <= timeout_s else f"still running after the {timeout_s:.0f} s time-out")
+            too_big = sampler.current_rss() / MB > memory_limit_mb
+            if hung is None and (sampler.stalled(stall_s) or elapsed > timeout_s or too_big):
+                hung = (f"the tree's RSS passed the {memory_limit_mb:,.0f} MB limit" if too_big
+                        else f"still running after the {timeout_s:.0f} s time-out" if elapsed > timeout_s
+                        else f"the process tree used no CPU for {stall_s:.0f} s: deadlocked")
                 hung += f"; stacks in {dump_stacks(proc.pid, run_dir / f'{label}-stacks.txt')}"
-                print(f"  HUNG: {hung}; killing the run", flush=True)
+                print(f"  {hung}; killing the run", flush=True)
                 kill_tree(proc.pid)
             time.sleep(0.2)
         ended = time.time()
@@ -337,7 +346,8 @@ def run_pipeline(label: str, run_dir: Path, raw: Path, code: Path, run_config: d
     tree_rss, tree_pss = sampler.peak()
     steps, run_status, error = read_event_log(home, known_runs, sampler, proc.pid, ended)
     if hung:
-        run_status, error = "HUNG", f"{hung}" + (f"; {error}" if error else "")
+        run_status = "HUNG" if "deadlocked" in hung else "KILLED"
+        error = hung + (f"; {error}" if error else "")
     if proc.returncode and error is None:
         error = _tail(log)
     return PipelineRun(label, proc.returncode, run_status, wall, cpu, max_rss_kb * 1024 / MB, tree_rss / MB,
@@ -565,6 +575,7 @@ class Options:
     code: Path
     code_version: str
     mp_start: str | None = None
+    memory_limit_mb: float = float("inf")
 
 
 @dataclass
@@ -616,7 +627,7 @@ def bench(n: int, opt: Options) -> BenchResult:
     raw = run_dir / "raw"
     link_tree(corpus_dir, raw)
     print(f"pipeline (code {opt.code_version}) over {raw} ...", flush=True)
-    args = (opt.code, opt.run_config, opt.workers, opt.stall_s, opt.timeout_s, opt.mp_start)
+    args = (opt.code, opt.run_config, opt.workers, opt.stall_s, opt.timeout_s, opt.mp_start, opt.memory_limit_mb)
     full = run_pipeline("full", run_dir, raw, *args)
     print(f"  full build: {full.wall_s:.1f} s, {full.status}", flush=True)
     incr = None
@@ -859,6 +870,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stall", type=float, default=STALL_S, help="seconds without CPU after which a run is "
                         "declared hung and killed (default %(default)s)")
     parser.add_argument("--timeout", type=float, default=3600.0, help="seconds after which a run is killed")
+    parser.add_argument("--memory-limit", type=float, default=round(0.6 * psutil.virtual_memory().total / MB),
+                        help="MB of RSS (whole tree) at which a run is killed (default: 60%% of RAM)")
     parser.add_argument("--mp-start", choices=["spawn"], help="make spawn the multiprocessing start method of the "
                         "run (benchmarks/mp_spawn/sitecustomize.py): the pipeline as it would be with a spawn "
                         "context for its process pool; results are headed accordingly")
@@ -870,7 +883,7 @@ def main(argv: list[str] | None = None) -> int:
     code, code_version = snapshot_code()
     opt = Options(args.seed, json.loads(args.run_config) if args.run_config else None, args.workers,
                   not args.no_floor, not args.no_incremental, args.stall, args.timeout, code, code_version,
-                  args.mp_start)
+                  args.mp_start, args.memory_limit)
     command = command_line(args)
     failed = False
     for n in args.n:
