@@ -32,16 +32,16 @@ class Decoded:
     note: str | None = None  # set when the file is usable but a person should know something
 
 
-_SAMPLE_CHARS = 20_000  # enough to judge a file; judging every character of a huge file is waste
-_CJK = re.compile(r"[\u4e00-\u9fff\u3000-\u303f]")
-_SPACE = re.compile(r"\s")
+_SAMPLE_CHARS = 4_000  # enough to judge a file; judging every character of a huge file is waste
+_CJK = re.compile(r"[\u4e00-\u9fff\u3000-\u303f]+")
+_SPACE = re.compile(r"\s+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ud800-\udfff\ue000-\uf8ff]")
 
 
 def _cjk_share(text: str) -> float:
     sample = text[:_SAMPLE_CHARS]
-    letters = len(sample) - len(_SPACE.findall(sample))
-    return len(_CJK.findall(sample)) / letters if letters else 0.0
+    letters = len(sample) - sum(map(len, _SPACE.findall(sample)))
+    return sum(map(len, _CJK.findall(sample))) / letters if letters else 0.0
 
 
 def _control_share(text: str) -> float:

@@ -14,6 +14,7 @@ from typing import Any
 
 import polars as pl
 
+from pipeline.lib.batch import batches, run_batches
 from pipeline.lib.encoding import Decoded, decode_bytes
 from pipeline.lib.manifest import MANIFEST_NAMES, load_manifest
 from pipeline.lib.metadata import infer_metadata, region_level
@@ -36,6 +37,7 @@ REPORT_COLUMNS: dict[str, Any] = {
     "source_url": pl.String,
     "metadata_source": pl.String,
 }
+INSPECT_BATCH = 2_500  # files per worker job: a worker costs ~2 s to start, so only big folders get them
 METADATA_FIELDS = ("region", "region_level", "report_type", "review_year", "plan_year", "publish_date")
 
 
@@ -80,27 +82,52 @@ def read_raw_file(raw: Path, source_file: str) -> RawFile:
     return RawFile(source_file, hashlib.sha256(data).hexdigest(), len(data), decode_bytes(data))
 
 
-def inventory_row(raw_file: RawFile, manifest_entry: dict[str, Any] | None,
+@dataclass(frozen=True)
+class Inspection:
+    """What one file's bytes tell, without its text: what a worker process sends back."""
+
+    source_file: str
+    sha256: str
+    n_bytes: int
+    encoding: str | None
+    problem: str | None
+    note: str | None
+    inferred: dict[str, Any]
+
+
+def inspect_file(raw: Path, source_file: str) -> Inspection:
+    """Read, hash and decode one file, and infer its metadata from the text."""
+    raw_file = read_raw_file(raw, source_file)
+    decoded = raw_file.decoded
+    inferred = infer_metadata(decoded.text) if decoded.text else {}
+    return Inspection(source_file, raw_file.sha256, raw_file.n_bytes, decoded.encoding, decoded.problem,
+                      decoded.note, inferred)
+
+
+def inspect_batch(raw: str, source_files: list[str]) -> list[Inspection]:
+    """`inspect_file` over a batch, the unit of work of a worker process."""
+    return [inspect_file(Path(raw), f) for f in source_files]
+
+
+def inventory_row(inspection: Inspection, manifest_entry: dict[str, Any] | None,
                   duplicate_of: str | None) -> dict[str, Any]:
     """One `reports` row: manifest metadata first, what the text tells where the manifest is silent."""
     entry = dict(manifest_entry or {})
-    decoded = raw_file.decoded
-    problem = decoded.problem or (f"a byte-identical duplicate of {duplicate_of}" if duplicate_of else None)
-    inferred = infer_metadata(decoded.text) if decoded.text else {}
+    problem = inspection.problem or (f"a byte-identical duplicate of {duplicate_of}" if duplicate_of else None)
     row: dict[str, Any] = {
-        "report_id": entry.get("report_id") or report_id_for(raw_file.source_file),
-        "source_file": raw_file.source_file,
-        "sha256": raw_file.sha256,
-        "n_bytes": raw_file.n_bytes,
-        "encoding": decoded.encoding,
+        "report_id": entry.get("report_id") or report_id_for(inspection.source_file),
+        "source_file": inspection.source_file,
+        "sha256": inspection.sha256,
+        "n_bytes": inspection.n_bytes,
+        "encoding": inspection.encoding,
         "status": "quarantined" if problem else "ok",
         "reason": problem,
-        "note": decoded.note,
+        "note": inspection.note,
         "source_url": entry.get("source_url"),
         "metadata_source": "manifest" if manifest_entry is not None else "inferred",
     }
     for field in METADATA_FIELDS:
-        row[field] = entry.get(field, inferred.get(field))
+        row[field] = entry.get(field, inspection.inferred.get(field))
     if row["region_level"] is None:
         row["region_level"] = region_level(row["region"])
     return row
@@ -109,19 +136,21 @@ def inventory_row(raw_file: RawFile, manifest_entry: dict[str, Any] | None,
 def build_inventory(raw: Path) -> pl.DataFrame:
     """The `reports` rows for every file in `raw` (texts are read again, per batch, by normalize).
 
-    Raises `ManifestError` for a malformed manifest and `RawFolderError` for a missing folder:
-    both are mistakes to fix before anything can be trusted.
+    Files are inspected in batches across worker processes; duplicates are then decided in path
+    order, so the first of two identical files is the one kept. Raises `ManifestError` for a
+    malformed manifest and `RawFolderError` for a missing folder: both are mistakes to fix before
+    anything can be trusted.
     """
     manifest = load_manifest(raw)
+    files = list_raw_files(raw)
+    jobs = [(str(raw), b) for b in batches(files, INSPECT_BATCH)]
     rows: list[dict[str, Any]] = []
     first_with_hash: dict[str, str] = {}
-    for source_file in list_raw_files(raw):
-        raw_file = read_raw_file(raw, source_file)
-        duplicate_of = first_with_hash.get(raw_file.sha256) if raw_file.sha256 else None
-        if raw_file.sha256 and duplicate_of is None:
-            first_with_hash[raw_file.sha256] = source_file
-        row = inventory_row(raw_file, manifest.get(source_file), duplicate_of)
-        rows.append(row)
+    for inspection in (i for part in run_batches(inspect_batch, jobs) for i in part):
+        duplicate_of = first_with_hash.get(inspection.sha256) if inspection.sha256 else None
+        if inspection.sha256 and duplicate_of is None:
+            first_with_hash[inspection.sha256] = inspection.source_file
+        rows.append(inventory_row(inspection, manifest.get(inspection.source_file), duplicate_of))
     frame = pl.DataFrame(rows, schema=REPORT_COLUMNS) if rows else pl.DataFrame(schema=REPORT_COLUMNS)
     duplicated_ids = frame.filter(pl.col("report_id").is_duplicated())["report_id"].unique().to_list()
     if duplicated_ids:

@@ -13,6 +13,9 @@ from typing import Any
 
 import yaml
 
+# libyaml's loader where the machine has it: a 10,000-entry manifest parses in a second, not thirty.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 REGION_LEVELS = ("province", "city", "district")
 REPORT_TYPES = ("work_report", "plan_report", "infographic", "statistical_bulletin")
 FIELDS = ("report_id", "region", "region_level", "report_type", "review_year", "plan_year",
@@ -61,7 +64,7 @@ def _read_entries(path: Path) -> list[Any]:
         if path.suffix == ".csv":
             with path.open(encoding="utf-8-sig", newline="") as f:
                 return [{k: v for k, v in row.items() if v not in (None, "")} for row in csv.DictReader(f)]
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
     except (yaml.YAMLError, UnicodeDecodeError, csv.Error) as err:
         raise ManifestError(f"{path.name}: cannot be read: {err}") from err
     if doc is None:

@@ -18,7 +18,10 @@ from typing import Any
 
 import yaml
 
-SCAN_CHARS = 20_000
+# libyaml's loader where the machine has it: a 10,000-entry manifest parses in a second, not thirty.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+SCAN_CHARS = 6_000
 DATA = Path(__file__).resolve().parents[1] / "data" / "metadata.yaml"
 
 
@@ -40,7 +43,7 @@ class MetadataRules:
 @cache
 def rules() -> MetadataRules:
     """The inference rules, compiled once per process."""
-    raw = yaml.safe_load(DATA.read_text(encoding="utf-8"))
+    raw = yaml.load(DATA.read_text(encoding="utf-8"), Loader=_LOADER)
     return MetadataRules(
         head_chars=int(raw["head_chars"]),
         title_chars=int(raw["title_chars"]),
