@@ -106,3 +106,32 @@ def test_bad_manifest_fails_the_run_with_its_message(folders: dict[str, Path],
 def test_report_ids_are_stable() -> None:
     assert report_id_for("003_fac0b31ba6ba339c.txt") == "003_fac0b31ba6ba339c"
     assert report_id_for("2024/青岛市 报告.txt") == "2024__青岛市_报告"
+
+
+def test_inventory_cache_reads_only_changed_files(seed_raw: dict[str, Path], monkeypatch: pytest.MonkeyPatch,
+                                                  tmp_path: Path) -> None:
+    import os
+
+    from pipeline.lib import inventory
+
+    cache = tmp_path / "inventory.json"
+    raw = seed_raw["raw"]
+    old = 1_600_000_000_000_000_000  # mtimes well in the past, so the cached hashes are trusted
+    for path in raw.iterdir():
+        os.utime(path, ns=(old, old))
+    first = build_inventory(raw, cache=cache)
+    read: list[str] = []
+    real = inventory.inspect_file
+    monkeypatch.setattr(inventory, "inspect_file", lambda r, f: read.append(f) or real(r, f))
+    assert build_inventory(raw, cache=cache).equals(first) and read == []
+    changed = raw / "003_fac0b31ba6ba339c.txt"
+    changed.write_text(changed.read_text(encoding="utf-8").replace("15760.34", "15760.35"), encoding="utf-8")
+    os.utime(changed, ns=(old + 10**9, old + 10**9))  # same size, later mtime
+    third = build_inventory(raw, cache=cache)
+    assert read == ["003_fac0b31ba6ba339c.txt"]
+    assert third.filter(pl.col("source_file") == changed.name)["sha256"].item() != \
+        first.filter(pl.col("source_file") == changed.name)["sha256"].item()
+    read.clear()
+    (raw / "new.txt").write_text(SEED.replace("青岛", "日照"), encoding="utf-8")
+    fourth = build_inventory(raw, cache=cache)
+    assert read == ["new.txt"] and fourth.height == third.height + 1

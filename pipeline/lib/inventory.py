@@ -6,18 +6,22 @@ used. A bad file is quarantined with a reason a person understands; the rest go 
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import json
 import re
-from dataclasses import dataclass
+import time
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-from pipeline.lib.batch import batches, run_batches
+from pipeline.lib.batch import batches, code_version, run_batches
 from pipeline.lib.encoding import Decoded, decode_bytes
 from pipeline.lib.manifest import MANIFEST_NAMES, load_manifest
 from pipeline.lib.metadata import infer_metadata, region_level
+from pipeline.lib.watch import FileState, trusted
 
 REPORT_COLUMNS: dict[str, Any] = {
     "report_id": pl.String,
@@ -133,20 +137,33 @@ def inventory_row(inspection: Inspection, manifest_entry: dict[str, Any] | None,
     return row
 
 
-def build_inventory(raw: Path) -> pl.DataFrame:
+def build_inventory(raw: Path, cache: Path | None = None) -> pl.DataFrame:
     """The `reports` rows for every file in `raw` (texts are read again, per batch, by normalize).
 
     Files are inspected in batches across worker processes; duplicates are then decided in path
-    order, so the first of two identical files is the one kept. Raises `ManifestError` for a
+    order, so the first of two identical files is the one kept. With a `cache`, a file whose size
+    and mtime are unchanged since it was last inspected is not read again (`watch.trusted`), which
+    keeps a re-run over a large, mostly unchanged folder cheap. Raises `ManifestError` for a
     malformed manifest and `RawFolderError` for a missing folder: both are mistakes to fix before
     anything can be trusted.
     """
     manifest = load_manifest(raw)
     files = list_raw_files(raw)
-    jobs = [(str(raw), b) for b in batches(files, INSPECT_BATCH)]
+    known = _read_cache(cache)
+    stats = {f: (raw / f).stat() for f in files}
+    reused = {f: known[f][1] for f in files
+              if f in known and trusted(known[f][0], stats[f].st_size, stats[f].st_mtime_ns)}
+    todo = [f for f in files if f not in reused]
+    started_ns = time.time_ns()
+    jobs = [(str(raw), b) for b in batches(todo, INSPECT_BATCH)]
+    computed = {i.source_file: i for part in run_batches(inspect_batch, jobs) for i in part}
+    if cache is not None:
+        states = {f: FileState(sha256=computed[f].sha256, size=stats[f].st_size, mtime_ns=stats[f].st_mtime_ns,
+                               hashed_ns=started_ns) for f in todo}
+        _write_cache(cache, {**{f: known[f] for f in reused}, **{f: (states[f], computed[f]) for f in todo}})
     rows: list[dict[str, Any]] = []
     first_with_hash: dict[str, str] = {}
-    for inspection in (i for part in run_batches(inspect_batch, jobs) for i in part):
+    for inspection in (reused.get(f) or computed[f] for f in files):
         duplicate_of = first_with_hash.get(inspection.sha256) if inspection.sha256 else None
         if inspection.sha256 and duplicate_of is None:
             first_with_hash[inspection.sha256] = inspection.source_file
@@ -157,3 +174,30 @@ def build_inventory(raw: Path) -> pl.DataFrame:
         raise ValueError(f"report ids {duplicated_ids} are used by more than one file: give each its own "
                          "report_id in the manifest")
     return frame
+
+
+def _read_cache(cache: Path | None) -> dict[str, tuple[FileState, Inspection]]:
+    """The inspections of the previous run, if made by the same code."""
+    if cache is None or not cache.is_file():
+        return {}
+    try:
+        doc = json.loads(cache.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}  # a damaged cache only costs a re-read
+    if doc.get("code_version") != code_version():
+        return {}
+    out = {}
+    for f, (state, inspection) in doc["files"].items():
+        if inspection["inferred"].get("publish_date"):
+            inspection["inferred"]["publish_date"] = dt.date.fromisoformat(inspection["inferred"]["publish_date"])
+        out[f] = (FileState(**state), Inspection(**inspection))
+    return out
+
+
+def _write_cache(cache: Path, entries: dict[str, tuple[FileState, Inspection]]) -> None:
+    doc = {"code_version": code_version(),
+           "files": {f: [state, asdict(inspection)] for f, (state, inspection) in sorted(entries.items())}}
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    tmp = cache.with_suffix(".tmp")
+    tmp.write_text(json.dumps(doc, ensure_ascii=False, default=str), encoding="utf-8")
+    tmp.replace(cache)

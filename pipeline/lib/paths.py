@@ -38,3 +38,8 @@ def gold_dir() -> Path:
     """Hand-made gold facts (`GOVREPORT_GOLD`, default `tests/gold`): when they cover reports of the
     run, the facts asset shows its score against them."""
     return Path(os.environ.get("GOVREPORT_GOLD") or PROJECT_ROOT / "tests" / "gold").resolve()
+
+
+def inventory_cache() -> Path:
+    """What each raw file's bytes told at the last inspection (see `inventory.build_inventory`)."""
+    return work_dir() / "ledgers" / "inventory.json"

@@ -95,7 +95,7 @@ def scan(folder: Path, previous: FolderState | None = None) -> FolderState:
         except OSError:
             continue  # removed since it was listed
         known = previous.get(rel)
-        if known and _trusted(known, stat.st_size, stat.st_mtime_ns):
+        if known and trusted(known, stat.st_size, stat.st_mtime_ns):
             state[rel] = known
             continue
         hashed_ns = time.time_ns()
@@ -107,7 +107,7 @@ def scan(folder: Path, previous: FolderState | None = None) -> FolderState:
     return state
 
 
-def _trusted(known: FileState, size: int, mtime_ns: int) -> bool:
+def trusted(known: FileState, size: int, mtime_ns: int) -> bool:
     """Whether a file's previous hash still holds without reading it: same size and mtime, and a
     hash taken safely after that mtime (an older cursor without `hashed_ns` is never trusted)."""
     return (bool(known.get("sha256")) and known.get("size") == size and known.get("mtime_ns") == mtime_ns

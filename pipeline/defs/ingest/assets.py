@@ -4,10 +4,11 @@
 import dagster as dg
 import polars as pl
 
+from pipeline.defs.cache_policy import reuse_cached
 from pipeline.defs.errors import user_errors
 from pipeline.defs.metadata import table_metadata
 from pipeline.lib.inventory import build_inventory
-from pipeline.lib.paths import raw_dir
+from pipeline.lib.paths import inventory_cache, raw_dir
 
 
 @dg.asset(
@@ -22,7 +23,7 @@ from pipeline.lib.paths import raw_dir
 def reports(context: dg.AssetExecutionContext):
     raw = raw_dir()
     with user_errors(context):
-        frame = build_inventory(raw)
+        frame = build_inventory(raw, cache=inventory_cache() if reuse_cached(context) else None)
     quarantined = frame.filter(pl.col("status") == "quarantined")
     for row in quarantined.iter_rows(named=True):
         context.log.warning(f"{row['source_file']} quarantined: {row['reason']}")
