@@ -133,6 +133,17 @@ class TreeSampler(threading.Thread):
         self.samples.append((now, memory))
         self.tree_cpu.append((now, sum(self.cpu.values())))
 
+    def write_timeline(self, path: Path) -> None:
+        """The samples as CSV (seconds from start, tree CPU s, tree RSS MB, processes): to see, after
+        the fact, when a run used both cores and when it ran on one."""
+        if not self.samples:
+            return
+        t0 = self.samples[0][0]
+        lines = ["t_s,tree_cpu_s,tree_rss_mb,processes"]
+        for (t, memory), (_, cpu) in zip(self.samples, self.tree_cpu, strict=True):
+            lines.append(f"{t - t0:.2f},{cpu:.2f},{sum(r for r, _ in memory.values()) / MB:.0f},{len(memory)}")
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
     def current_rss(self) -> int:
         """RSS summed over the tree at the last sample, bytes."""
         return sum(r for r, _ in self.samples[-1][1].values()) if self.samples else 0
@@ -343,6 +354,7 @@ def run_pipeline(label: str, run_dir: Path, raw: Path, code: Path, run_config: d
             cpu += orphan.ru_utime + orphan.ru_stime
             max_rss_kb = max(max_rss_kb, orphan.ru_maxrss)
         sampler.stop()
+    sampler.write_timeline(run_dir / f"{label}-timeline.csv")
     tree_rss, tree_pss = sampler.peak()
     steps, run_status, error = read_event_log(home, known_runs, sampler, proc.pid, ended)
     if hung:
