@@ -108,11 +108,10 @@ def extract_reports(reports: pl.DataFrame, documents: pl.DataFrame, sentences: p
     current = {r["report_id"]: batch.fingerprint(r, EXTRACT_INPUTS) for r in rows}
     keep = batch.reusable(batch.read_ledger(ledger_path), current, previous)
     todo = [r for r in rows if r["report_id"] not in keep]
-    jobs = []
-    for b in batch.batches(todo):
-        ids = [r["report_id"] for r in b]
-        jobs.append((b, documents.filter(pl.col("report_id").is_in(ids)),
-                     sentences.filter(pl.col("report_id").is_in(ids))))
+    todo_batches = batch.batches(todo)
+    ids = [[r["report_id"] for r in b] for b in todo_batches]
+    jobs = list(zip(todo_batches, batch.split_by_batches(documents, ids), batch.split_by_batches(sentences, ids),
+                    strict=True))
     parts = [batch.previous_rows(previous, keep, FACT_COLUMNS), *batch.run_batches(extract_batch, jobs)]
     facts = pl.concat(parts, how="vertical").sort(_key("facts"))
     batch.write_ledger(ledger_path, current, facts)
