@@ -189,6 +189,15 @@ class TreeSampler(threading.Thread):
         return max(0.0, at(end) - at(start))
 
 
+def cpu_pressure_us() -> int | None:
+    """Linux PSI: total microseconds during which some runnable task waited for a CPU (None if absent)."""
+    try:
+        line = Path("/proc/pressure/cpu").read_text().splitlines()[0]
+        return int(line.rsplit("total=", 1)[1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def _process(pid: int) -> psutil.Process | None:
     try:
         return psutil.Process(pid)
@@ -248,6 +257,7 @@ class PipelineRun:
     log: Path
     error: str | None = None
     instance_note: str = ""
+    cpu_pressure: float | None = None  # share of the wall time some task waited for a CPU (PSI)
 
     @property
     def executor(self) -> str:
@@ -327,6 +337,7 @@ def run_pipeline(label: str, run_dir: Path, raw: Path, code: Path, run_config: d
     known_runs = set(_run_ids(home))
     own_children = {p.pid for p in psutil.Process().children()}
     hung: str | None = None
+    pressure_before = cpu_pressure_us()
     with log.open("wb") as out:
         started = time.perf_counter()
         proc = subprocess.Popen(dagster_command(run_config), cwd=code, env=env, stdout=out, stderr=subprocess.STDOUT)
@@ -348,6 +359,7 @@ def run_pipeline(label: str, run_dir: Path, raw: Path, code: Path, run_config: d
             time.sleep(0.2)
         ended = time.time()
         wall = time.perf_counter() - started
+        pressure_after = cpu_pressure_us()
         proc.returncode = os.waitstatus_to_exitcode(status)
         cpu, max_rss_kb = usage.ru_utime + usage.ru_stime, usage.ru_maxrss
         for orphan in reap_orphans(own_children):
@@ -362,8 +374,10 @@ def run_pipeline(label: str, run_dir: Path, raw: Path, code: Path, run_config: d
         error = hung + (f"; {error}" if error else "")
     if proc.returncode and error is None:
         error = _tail(log)
+    pressure = (None if pressure_before is None or pressure_after is None
+                else (pressure_after - pressure_before) / 1e6 / wall)
     return PipelineRun(label, proc.returncode, run_status, wall, cpu, max_rss_kb * 1024 / MB, tree_rss / MB,
-                       tree_pss / MB, steps, published_rows(warehouse), log, error, instance_note)
+                       tree_pss / MB, steps, published_rows(warehouse), log, error, instance_note, pressure)
 
 
 def dump_stacks(root_pid: int, path: Path) -> Path:
@@ -767,12 +781,19 @@ def command_line(args: argparse.Namespace) -> str:
     return " ".join(parts)
 
 
+def _pressure(run: PipelineRun) -> str:
+    if run.cpu_pressure is None:
+        return "CPU pressure unknown"
+    return (f"CPU pressure {100 * run.cpu_pressure:.0f} % (share of the run during which some task waited "
+            "for a core: high means other work competed)")
+
+
 def report_text(result: BenchResult) -> str:
     """The figures for the terminal."""
     lines = [f"\n=== N = {result.n:,}: {result.corpus['files']:,} files, {result.raw_mb:.1f} MB raw "
              f"({result.context['cores']} cores, code {result.options.code_version}) ==="]
     for run in filter(None, [result.full, result.incremental]):
-        lines += [f"\n{run.label}: {run.status}, {run.executor} executor (log: {run.log}; "
+        lines += [f"\n{run.label}: {run.status}, {run.executor} executor, {_pressure(run)} (log: {run.log}; "
                   f"instance: {run.instance_note})",
                   text_table(stage_table(result, run))]
         if run.published_rows:
@@ -819,7 +840,7 @@ def report_markdown(result: BenchResult, command: str) -> str:
            ""]
     for run in filter(None, [result.full, result.incremental]):
         title = "Full build" if run.label == "full" else "Incremental: one new report added, same command again"
-        out += [f"**{title}** — {run.status}", "", md_table(stage_table(result, run)), ""]
+        out += [f"**{title}** — {run.status}; {_pressure(run)}", "", md_table(stage_table(result, run)), ""]
         if run.published_rows:
             out += ["Published tables: " + ", ".join(f"{k} {v:,}" for k, v in run.published_rows.items()), ""]
         counts = [f"{s.key}: " + ", ".join(f"{k}={v}" for k, v in s.counts.items()) for s in run.steps if s.counts]
