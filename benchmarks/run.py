@@ -91,6 +91,7 @@ class TreeSampler(threading.Thread):
         self.interval = interval
         self.samples: list[tuple[float, dict[int, tuple[int, int]]]] = []  # time, pid -> (rss, pss or -1)
         self.tree_cpu: list[tuple[float, float]] = []  # time, CPU s of every process seen so far
+        self.busy: list[int] = []  # per sample: processes that used over half a core since the last one
         self.parents: dict[int, int] = {}
         self.cpu: dict[int, float] = {}
         self._stop_event = threading.Event()
@@ -116,6 +117,7 @@ class TreeSampler(threading.Thread):
         except psutil.Error:
             procs = [p for pid in list(self.parents) if (p := _process(pid))]
         memory: dict[int, tuple[int, int]] = {}
+        busy = 0
         for proc in procs:
             try:
                 with proc.oneshot():
@@ -128,20 +130,24 @@ class TreeSampler(threading.Thread):
             except psutil.Error:
                 continue
             self.parents.setdefault(proc.pid, ppid)
+            before = self.cpu.get(proc.pid, 0.0)
             self.cpu[proc.pid] = times.user + times.system
+            if self.tree_cpu and self.cpu[proc.pid] - before > 0.5 * (now - self.tree_cpu[-1][0]):
+                busy += 1
             memory[proc.pid] = (rss, pss)
         self.samples.append((now, memory))
+        self.busy.append(busy)
         self.tree_cpu.append((now, sum(self.cpu.values())))
 
     def write_timeline(self, path: Path) -> None:
-        """The samples as CSV (seconds from start, tree CPU s, tree RSS MB, processes): to see, after
-        the fact, when a run used both cores and when it ran on one."""
+        """The samples as CSV (seconds from start, tree CPU s, tree RSS MB, processes, processes busy
+        on over half a core): to see, after the fact, when a run used both cores and when one."""
         if not self.samples:
             return
         t0 = self.samples[0][0]
-        lines = ["t_s,tree_cpu_s,tree_rss_mb,processes"]
-        for (t, memory), (_, cpu) in zip(self.samples, self.tree_cpu, strict=True):
-            lines.append(f"{t - t0:.2f},{cpu:.2f},{sum(r for r, _ in memory.values()) / MB:.0f},{len(memory)}")
+        lines = ["t_s,tree_cpu_s,tree_rss_mb,processes,busy_processes"]
+        for (t, memory), (_, cpu), busy in zip(self.samples, self.tree_cpu, self.busy, strict=True):
+            lines.append(f"{t - t0:.2f},{cpu:.2f},{sum(r for r, _ in memory.values()) / MB:.0f},{len(memory)},{busy}")
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
     def current_rss(self) -> int:
