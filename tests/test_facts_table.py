@@ -35,6 +35,7 @@ class F:
     stretch: bool = False
     status: str | None = None
     period: int | None = None
+    text: str | None = None  # indicator_text, when the case checks it
 
 
 @dataclass(frozen=True)
@@ -375,6 +376,20 @@ CASES = [
     Case("numbers in quotes are slogans", "深化“1+3+N”改革,推进“十四五”规划落实。", absent=[1, 3, 14]),
     Case("a subject with no number", "居民人均可支配收入与经济增长同步。", absent=[]),
     Case("a subject on another page", "增长12.2%、11.6%。", absent=[12.2, 11.6]),
+    # ---------------------------------------------------------------- verbs, magnitudes, zones, pp
+    Case("a verb of change with 至 is one word", "细颗粒物年均浓度回升至31微克/立方米,城镇调查失业率回落到5.1%。",
+         coded=[F("pm25", "level", 31, "微克/立方米", text="细颗粒物年均浓度"),
+                F("unemployment_rate", "share", 5.1, text="城镇调查失业率")]),
+    Case("a year with 至 before the subject is no part of it", "力争至2028年规上工业增加值突破500亿元。",
+         role="targets", coded=[F("industrial_value_added", "level", 500, "亿元", "gt", stretch=True, period=2028,
+                                  text="规上工业增加值")]),
+    Case("增产 is a change of output", "粮食总产量达到86.5万吨,比上年增产2.3万吨。",
+         coded=[F("grain_output", "level", 86.5, "万吨"), F("grain_output", "change", 2.3, "万吨")]),
+    Case("how long a level held is no part of the subject", "粮食产量已连续六年稳定在80万吨以上。",
+         coded=[F("grain_output", "level", 80, "万吨", "ge", text="粮食产量")]),
+    Case("openers of prefectures, leagues and counties", "全州生产总值增长6.1%,我县一般公共预算收入增长4.2%。",
+         coded=[F("gdp", "growth", 6.1, text="生产总值"), F("general_budget_revenue", "growth", 4.2,
+                                                            text="一般公共预算收入")]),
 ]
 
 
@@ -421,6 +436,10 @@ def test_sentence_facts(case: Case) -> None:
     values = {round(abs(f["value"]), 4) for f in facts}
     for v in case.absent:
         assert round(v, 4) not in values, f"{v} read as a fact"
+    texts = {(f["indicator_code"], f["indicator_text"]) for f in facts}
+    for f in case.coded:
+        if f.text is not None:
+            assert (f.code, f.text) in texts, f"{f.code} not read with indicator_text {f.text}: {texts}"
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])

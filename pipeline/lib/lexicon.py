@@ -47,6 +47,7 @@ class Lexicon:
     tail_longest: int
     comparison_tail_re: re.Pattern  # 比2022年 / 较上年同期 at the end of a text
     year_tail_re: re.Pattern  # 2022年的 at the end of a text
+    duration_tail_re: re.Pattern  # 连续8年 at the end of a text
     predicate_head_re: re.Pattern  # a predicate word (or 占/居…) at the start of a text
     post_bounds: dict[str, str]
     post_bound_pattern: str
@@ -99,6 +100,12 @@ def load_lexicon(path: Path = EXTRACTION_PATH) -> Lexicon:
         str(w): PredicateWord(word=str(w), **(attrs or {}))
         for w, attrs in doc["predicate_words"].items()
     }
+    for w, info in list(predicates.items()):
+        # a verb of change followed by 至/到 arrives somewhere: 回升至, 下降到, 提高至 (one word, so that
+        # the subject keeps no character of the verb)
+        if info.change and len(w) >= 2:
+            for to in ("至", "到"):
+                predicates.setdefault(w + to, PredicateWord(word=w + to, to=True))
     post_bounds = {str(k): str(v) for k, v in doc["post_bounds"].items()}
     seps = [str(s) for s in doc["list_separators"]]
     narrow_seps = [s for s in seps if s == "、"]
@@ -110,6 +117,7 @@ def load_lexicon(path: Path = EXTRACTION_PATH) -> Lexicon:
         tail_longest=max(len(w) for w in list(predicates) + [str(w) for w in doc["flow_words"]]),
         comparison_tail_re=re.compile(rf"(?:{doc['comparison_base_pattern']})$"),
         year_tail_re=re.compile(rf"(?:{doc['value_year_pattern']})$"),
+        duration_tail_re=re.compile(rf"(?:{doc['duration_pattern']})$"),
         predicate_head_re=re.compile(
             rf"^(?:{_alternation(list(predicates) + list(doc['rank_verbs']) + ['占', '其中', '较', '比'])})"),
         post_bounds=post_bounds,
@@ -131,7 +139,7 @@ def load_lexicon(path: Path = EXTRACTION_PATH) -> Lexicon:
         bare_heads=frozenset(str(h) for h in doc["bare_heads"]),
         total_heads=frozenset(str(h) for h in doc["total_heads"]),
         opener_re=re.compile(
-            rf"^(?:(?:{_alternation(doc['subject_openers'])}|(?:19|20)\d{{2}}年(?:底|末|度)?|\s|"
+            rf"^(?:(?:{_alternation(doc['subject_openers'])}|(?:到|至|截至|截止到?)?(?:19|20)\d{{2}}年(?:底|末|度)?|\s|"
             + "|".join(f"(?:{p})" for p in doc["subject_opener_patterns"]) + ")+)"),
         flow_re=re.compile(_alternation(doc["flow_words"])),
         qualifier_re=re.compile(_alternation(doc["narrowing_qualifiers"])),

@@ -83,6 +83,10 @@ def parse_predicate(pre: str, lex: Lexicon | None = None) -> tuple[str, Predicat
         if m is not None:
             s = s[:m.start()].rstrip()
             continue
+        m = lex.duration_tail_re.search(s)  # 连续8年稳定在: how long it held is no subject
+        if m is not None:
+            s = s[:m.start()].rstrip()
+            continue
         m = lex.year_tail_re.search(s)  # 增加到2022年的5.2万亿元: the value's own year
         if m is not None:
             pred.year = int(m.group(1))
