@@ -98,6 +98,16 @@ def _values(text: str) -> list[tuple]:
     ("首次突破千亿元", [(1000, "亿元", None, None)]),
     ("规模达1.2千亿元", [(1200, "亿元", None, None)]),
     ("名列全省第一", [(1, "名", None, None)]),
+    # a magnitude word alone, with a bound on it
+    ("企业数量突破千家", [(1000, "家", None, None)]),
+    ("培育专精特新企业千余家", [(1000, "家", "gt", None)]),
+    ("惠及近百万户", [(100, "万户", None, None)]),
+    ("营收超百亿元", [(100, "亿元", None, None)]),
+    ("带动就业超万人", [(1, "万人", None, None)]),
+    ("投入5千万元", [(5000, "万元", None, None)]),
+    # a magnitude that starts a unit of its own is the unit
+    ("新增装机500千瓦", [(500, "千瓦", None, None)]),
+    ("新建道路30千米", [(30, "公里", None, None)]),
 ])
 def test_values(text: str, expected: list[tuple]) -> None:
     got = _values(text)

@@ -61,7 +61,7 @@ _SHARE_OF_CARRIED = re.compile(r"^(?:约|近|超过)?(?:占(?!比)|相当于)")
 # A footnote's definition ([3] 全市“摘星夺旗”考核:…17项指标) explains a term; it reports nothing.
 _FOOTNOTE = re.compile(r"^\s*\[\s*\d+\s*\]")
 _SENTENCE_END = re.compile(r"[。!?;]\s*[”’)]?\s*$")
-_MAY_HOLD_VALUE = re.compile(r"[\d一二两三四五六七八九十首]")
+_MAY_HOLD_VALUE = re.compile(r"[\d一二两三四五六七八九十百千万亿首]")
 
 
 @dataclass(frozen=True)

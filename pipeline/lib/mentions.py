@@ -69,12 +69,18 @@ class MentionFinder:
     def __init__(self, lex: Lexicon, units: UnitTable):
         self.lex = lex
         self.units = units
+        # a magnitude that starts a unit of its own is the unit: 500千瓦, 30千米 (not 500 千 + 瓦)
+        unit_starts = sorted((u for u in [*units.spellings, *units.percent] if any(
+            u.startswith(k) and len(u) > len(k) for k in units.magnitudes)), key=len, reverse=True)
         mags = units.magnitude_pattern
-        bare = "|".join(re.escape(b) for b in sorted(units.bare, key=len, reverse=True))
+        if unit_starts:
+            mags = rf"(?!{'|'.join(re.escape(u) for u in unit_starts)})(?:{mags})"
+        bare = "|".join(re.escape(b) for b in sorted([*units.bare, *units.bare_bounded], key=len, reverse=True))
         unit_words = units.unit_pattern
+        self.unit_at = re.compile(unit_words)
         value = (
             rf"(?:(?P<frac>{FRACTION})"
-            rf"|(?:(?P<num>{ARABIC}|{CHINESE})|(?P<bare>{bare})(?={unit_words}))"
+            rf"|(?:(?P<num>{ARABIC}|{CHINESE})|(?P<bare>{bare})(?=(?:多|余)?(?:{unit_words})))"
             rf"(?P<more1>多|余)?(?P<mag>{mags})?(?P<more2>多|余)?"
             rf"(?:(?P<cheng>成)(?P<tenth>[一二三四五六七八九](?![十百千万亿成]))?|(?P<times>倍)|(?P<unit>{unit_words}))?"
             rf"(?P<post>{lex.post_bound_pattern})?)"
@@ -84,7 +90,7 @@ class MentionFinder:
         # PM2.5, “9+2”) is tried first and swallows its text, then a rank, then a value. The
         # lookahead lets the engine skip positions where none can start (speed only).
         self.scanner = re.compile(
-            r"(?=[\d一二两三四五六七八九十百千万第首榜\[“《A-Za-z])"
+            r"(?=[\d一二两三四五六七八九十百千万亿第首榜\[“《A-Za-z])"
             rf"(?:(?P<nf>{lex.not_fact_pattern})|(?P<rank>{rank})|(?P<val>{value}))"
         )
         self.range_between = re.compile(rf"^\s*(?:{lex.range_separator_pattern})\s*$")
@@ -117,10 +123,16 @@ class MentionFinder:
                 if value is not None:
                     out.append(_Raw(start, m.end("frac"), m.end("frac"), value, None, "%", "fraction", None))
                 continue
-            if m.group("bare"):  # 突破千亿元: one 千亿元
+            if m.group("bare"):  # 突破千亿元: one 千亿元; 突破千家: 1000 家
+                bare = m.group("bare")
                 if m.group("mag") or not m.group("unit"):
                     continue
-                out.append(_Raw(start, m.end("unit"), max(end, m.end("unit")), 1.0, m.group("bare"),
+                magnitude, number = bare, 1.0
+                if bare in self.units.bare_bounded:
+                    if not self._bounded_bare(text, start, m.group("more1")):
+                        continue
+                    magnitude, number = self.units.bare_bounded[bare]
+                out.append(_Raw(start, m.end("unit"), max(end, m.end("unit")), number, magnitude,
                                 m.group("unit"), None, post_bound))
                 continue
             num_text = m.group("num")
@@ -148,6 +160,21 @@ class MentionFinder:
                 end = m.end("post")
             out.append(_Raw(start, span_end, max(end, span_end), value, magnitude, unit, None, post_bound))
         return out, ranks
+
+    def _bounded_bare(self, text: str, start: int, more: str | None) -> bool:
+        """A one-character magnitude alone (千家, 万人) is a number only with a bound on it: 余/多
+        after it, or a bound word before it (突破千家, 超万人, 近百家); not after 每 (每万人, a rate),
+        nor where it starts a unit of its own (千米, 千瓦, 百分点)."""
+        if start and text[start - 1] == "每":
+            return False
+        unit = self.unit_at.match(text, start)
+        if unit is not None and unit.end() > start + 1:
+            return False
+        if more:
+            return True
+        word = self.lex.predicate_suffix(text[max(0, start - 6):start].rstrip())
+        info = self.lex.predicates.get(word) if word else None
+        return info is not None and info.bound is not None
 
     def _rank(self, text: str, m: re.Match) -> Mention | None:
         """第4名, 居全国第2位, 名列第一: a position, when 位/名 or a rank verb says so."""

@@ -45,6 +45,7 @@ class UnitTable:
     percent: dict[str, str]
     respell: dict[str, tuple[str, float]] = field(default_factory=dict)
     bare: tuple[str, ...] = ()
+    bare_bounded: dict[str, tuple[str | None, float]] = field(default_factory=dict)
     shapes: dict = field(default_factory=dict, compare=False, repr=False)  # memo of `_shape`
 
     @property
@@ -136,7 +137,9 @@ def load_units(path: Path = UNITS_PATH) -> UnitTable:
             spellings[str(s)] = info
     percent = {str(k): str(v) for k, v in doc["percent_units"].items()}
     respell = {str(k): (str(v[0]), float(v[1])) for k, v in doc["respell_magnitudes"].items()}
-    return UnitTable(magnitudes, spellings, percent, respell, tuple(str(b) for b in doc["bare_magnitudes"]))
+    bounded = {str(k): (None if v[0] is None else str(v[0]), float(v[1])) for k, v in doc["bare_bounded"].items()}
+    return UnitTable(magnitudes, spellings, percent, respell, tuple(str(b) for b in doc["bare_magnitudes"]),
+                     bounded)
 
 
 def base_quantity(value: float, unit: str) -> tuple[float, str]:
