@@ -106,6 +106,7 @@ def load_lexicon(path: Path = EXTRACTION_PATH) -> Lexicon:
         if info.change and len(w) >= 2:
             for to in ("至", "到"):
                 predicates.setdefault(w + to, PredicateWord(word=w + to, to=True))
+    zone = "|".join(f"(?:{p})" for p in doc["zone_patterns"])
     post_bounds = {str(k): str(v) for k, v in doc["post_bounds"].items()}
     seps = [str(s) for s in doc["list_separators"]]
     narrow_seps = [s for s in seps if s == "、"]
@@ -143,9 +144,9 @@ def load_lexicon(path: Path = EXTRACTION_PATH) -> Lexicon:
             + "|".join(f"(?:{p})" for p in doc["subject_opener_patterns"]) + ")+)"),
         flow_re=re.compile(_alternation(doc["flow_words"])),
         qualifier_re=re.compile(_alternation(doc["narrowing_qualifiers"])),
-        subregion_re=re.compile("|".join(f"(?:{p})" for p in doc["subregion_patterns"])),
+        subregion_re=re.compile("|".join(f"(?:{p})" for p in doc["subregion_patterns"]).replace("ZONE", zone)),
         event_re=re.compile("|".join(f"(?:{p})" for p in doc["event_patterns"])),
-        zone_heading_re=re.compile(doc["zone_heading_pattern"]),
+        zone_heading_re=re.compile(doc["zone_heading_pattern"].replace("ZONE", zone)),
         zone_heading_verbs_re=re.compile(doc["zone_heading_verbs"]),
         per_capita_re=re.compile("|".join(f"(?:{p})" for p in doc["per_capita_patterns"])),
         narrowing_prefix_re=re.compile("|".join(f"(?:{p})" for p in doc["narrowing_prefix_patterns"])),

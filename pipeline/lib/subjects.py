@@ -27,9 +27,6 @@ _SHARE_OF = re.compile(r"占(?!比|据|有|地面积|地\d|用|领|优)")
 _SHARE_OBJECT_TAIL = re.compile(r"(?:的)?(?:比重|比例|份额)?$")
 
 
-_ZONE_SUFFIX = re.compile(r"(?:港|开发区|高新区|综保区|综合保税区|保税区|片区|经济区|园区|示范区|新城|核心区|合作区)$")
-
-
 @dataclass(slots=True)
 class Predicate:
     """What the predicate words before a value tell about it."""
