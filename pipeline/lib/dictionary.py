@@ -31,6 +31,7 @@ class Indicator:
     expected_metrics: tuple[str, ...]
     expected_units: tuple[str, ...]
     direction: str = "higher"
+    share_of: tuple[str, str] | None = None  # (part, whole): rd_intensity is rd_expenditure over gdp
 
     @property
     def spellings(self) -> tuple[str, ...]:
@@ -62,6 +63,10 @@ class IndicatorDictionary:
                     raise ValueError(f"indicators.yaml: {spelling!r} is an alias of both {other} and "
                                      f"{ind.indicator_code}; an alias belongs to exactly one code")
                 self.code_of[key] = ind.indicator_code
+        self.ratios = {i.share_of: i.indicator_code for i in indicators if i.share_of}
+        for (part, whole), code in self.ratios.items():
+            if part not in self.indicators or whole not in self.indicators:
+                raise ValueError(f"indicators.yaml: {code} is a share of unknown codes {part!r}, {whole!r}")
         alternation = "|".join(re.escape(s) for s in sorted(self.code_of, key=len, reverse=True))
         self._longest = max((len(k) for k in self.code_of), default=0)
         self._anywhere = re.compile(alternation, re.IGNORECASE)
@@ -89,6 +94,11 @@ class IndicatorDictionary:
         """Where dictionary spellings occur anywhere in `text` (to keep a list split from cutting
         through one: 新增过会、上市企业 is one spelling, not two subjects)."""
         return [(m.start(), m.end()) for m in self._anywhere.finditer(text)]
+
+    def ratio(self, part: str, whole: str) -> str | None:
+        """The code of `part` as a share of `whole`, when the dictionary has one:
+        ratio('rd_expenditure', 'gdp') -> 'rd_intensity'."""
+        return self.ratios.get((part, whole))
 
     def expected_metrics(self, code: str) -> tuple[str, ...]:
         ind = self.indicators.get(code)
@@ -122,6 +132,7 @@ def _indicator(entry: dict) -> Indicator:
         expected_metrics=tuple(str(m) for m in entry["expected_metrics"]),
         expected_units=tuple(str(u) for u in entry["expected_units"]),
         direction=str(entry.get("direction") or "higher"),
+        share_of=(str(entry["share_of"][0]), str(entry["share_of"][1])) if entry.get("share_of") else None,
     )
 
 

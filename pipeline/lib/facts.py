@@ -225,8 +225,10 @@ def _sentence_facts(ctx: _Context, resolver: SubjectResolver, sentence, paragrap
             if read is None:
                 continue
             metric, value, unit = read
-            if unit == "pp" and subj.growth and subj.code:
-                subj = replace(subj, code=None)  # GDP增速提高0.5个百分点: a change of the growth rate
+            if unit == "pp" and subj.code and not _is_rate(subj):
+                # a change in percentage points is a change of a rate: of the growth rate (GDP增速提高0.5个
+                # 百分点; 地区生产总值增长6.2%,比上年提高1.3个百分点) or of a share, never of an amount
+                subj = replace(subj, code=None)
             bound = _bound(m, pred, trailing, subj.bound)
             f_status = status
             if f_status == "actual" and estimate_at is not None and estimate_at <= m.start:
@@ -316,6 +318,16 @@ def _read_metric(m: Mention, pred: Predicate, subj: Subject, inherited: str | No
     if pred.change:
         return "change", sign * m.value, m.unit
     return "level", m.value, m.unit
+
+
+def _is_rate(subj: Subject) -> bool:
+    """Whether the subject is itself a rate whose change can be told in percentage points: an
+    indicator that is a share (税收占比, 城镇化率), or an amount's share when the text says share
+    (数字经济核心产业增加值占GDP比重) and the dictionary states the indicator as a share too."""
+    if subj.growth or subj.code is None:
+        return False
+    expected = load_dictionary().expected_metrics(subj.code)
+    return "share" in expected and ("level" not in expected or subj.share)
 
 
 def _bound(m: Mention, pred: Predicate, trailing: str | None, before_share: str | None = None) -> str:

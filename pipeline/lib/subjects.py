@@ -22,8 +22,9 @@ _LEAD_JUNK = re.compile(
     r"|^\d{1,2}[.、](?!\d)|^[一二三四五六七八九十]{1,3}、|^[\u2460-\u2473]")
 _TRAILING_PAREN = re.compile(r"\([^()]{0,20}\)$")
 _ANY_PAREN = re.compile(r"\([^()]{0,20}\)")
-# 占 that opens a share phrase (占全市43%, 占地区生产总值比重), not 占比/占据/占有/占地/占用/占领
-_SHARE_OF = re.compile(r"占(?!比|据|有|地面积|地\d|用|领|优)")
+# 占 that opens a share phrase (占全市43%, 占地区生产总值比重), not 占比/占据/占有/占地/占用/占领; and
+# 相当于 (研发经费支出相当于地区生产总值的2.9%)
+_SHARE_OF = re.compile(r"占(?!比|据|有|地面积|地\d|用|领|优)|相当于")
 _SHARE_OBJECT_TAIL = re.compile(r"(?:的)?(?:比重|比例|份额)?$")
 
 
@@ -245,6 +246,11 @@ class SubjectResolver:
             bound = pred.bound
             share = True
             match, variant = self._match(text)
+            if match is not None:  # 研发投入占地区生产总值比重: a ratio the dictionary names (rd_intensity)
+                whole = self.dictionary.head(_SHARE_OBJECT_TAIL.sub("", raw[m.end():]))
+                ratio = self.dictionary.ratio(match.code, whole.code) if whole is not None else None
+                if ratio is not None:
+                    match = HeadMatch(ratio, match.start, match.text)
         code = None
         if match is not None:
             code = match.code
