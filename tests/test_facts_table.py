@@ -47,6 +47,7 @@ class Case:
     uncoded: list[F] = field(default_factory=list)
     absent: list[float] = field(default_factory=list)
     path: str = ""  # section_path of every sentence
+    heading: bool = False  # every line is a heading
 
 
 CASES = [
@@ -376,6 +377,12 @@ CASES = [
     Case("numbers in quotes are slogans", "深化“1+3+N”改革,推进“十四五”规划落实。", absent=[1, 3, 14]),
     Case("a subject with no number", "居民人均可支配收入与经济增长同步。", absent=[]),
     Case("a subject on another page", "增长12.2%、11.6%。", absent=[12.2, 11.6]),
+    Case("a heading that counts its items is a title", "2025年二十件惠民实事", role="tasks", heading=True,
+         absent=[20]),
+    Case("a capacity describes a project", "引进年产5万套智能家居项目,建成日处理3000吨的污水处理厂。",
+         absent=[5, 3000]),
+    Case("a capacity describes the noun after a spaced caption", "- 推动年产 20万辆 新能源整车项目落地",
+         role="tasks", absent=[20]),
     # ---------------------------------------------------------------- verbs, magnitudes, zones, pp
     Case("a verb of change with 至 is one word", "细颗粒物年均浓度回升至31微克/立方米,城镇调查失业率回落到5.1%。",
          coded=[F("pm25", "level", 31, "微克/立方米", text="细颗粒物年均浓度"),
@@ -415,7 +422,7 @@ CASES = [
 ]
 
 
-def _sentences(text: str, role: str, path: str = "") -> tuple[str, list[Sentence]]:
+def _sentences(text: str, role: str, path: str = "", heading: bool = False) -> tuple[str, list[Sentence]]:
     sentences, pos = [], 0
     for para, line in enumerate(text.split("\n")):
         start = 0
@@ -424,14 +431,14 @@ def _sentences(text: str, role: str, path: str = "") -> tuple[str, list[Sentence
                 continue
             chunk = piece + ("。" if start + len(piece) < len(line) else "")
             s = pos + start
-            sentences.append(Sentence(len(sentences), para, chunk, s, s + len(chunk), path, role, False))
+            sentences.append(Sentence(len(sentences), para, chunk, s, s + len(chunk), path, role, heading))
             start += len(chunk)
         pos += len(line) + 1
     return text, sentences
 
 
 def _run(case: Case) -> list[dict]:
-    text, sentences = _sentences(case.text, case.role, case.path)
+    text, sentences = _sentences(case.text, case.role, case.path, case.heading)
     return extract_facts(REPORT, text, sentences)
 
 

@@ -184,6 +184,8 @@ def _sentence_facts(ctx: _Context, resolver: SubjectResolver, sentence, paragrap
         if s_stretch and stretch_from is None:
             stretch_from = cursor
         counted = first.counted if len(group) == 1 else ""
+        if counted and sentence.is_heading and not pred.words and not resolver.display(resolver.clean(subject_text)):
+            continue  # a heading that counts its items is a title (2024年十件民生实事, 三项重点任务)
         if counted:  # 新认定160家高新技术企业: the noun after the count is the subject
             subject_text = subject_text + pred.flow_words + counted
             pred.flow = False

@@ -82,6 +82,7 @@ class Lexicon:
     np_stop_re: re.Pattern
     multi_year_re: re.Pattern
     milestone_re: re.Pattern
+    capacity_tail_re: re.Pattern  # 年产 / 日处理 right before a value
 
     def predicate_suffix(self, text: str) -> str | None:
         """The longest predicate or flow word that ends `text` (what `predicate_tail` matches, by
@@ -160,4 +161,5 @@ def load_lexicon(path: Path = EXTRACTION_PATH) -> Lexicon:
         np_stop_re=re.compile(_alternation(doc["np_stop_words"])),
         multi_year_re=re.compile("|".join(f"(?:{p})" for p in doc["multi_year_patterns"])),
         milestone_re=re.compile(_alternation(doc["milestone_words"])),
+        capacity_tail_re=re.compile(rf"(?:{_alternation(doc['capacity_words'])})\s*$"),
     )
