@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 import polars as pl
@@ -61,6 +62,10 @@ _SHARE_OF_CARRIED = re.compile(r"^(?:约|近|超过)?(?:占(?!比)|相当于)")
 # A footnote's definition ([3] 全市“摘星夺旗”考核:…17项指标) explains a term; it reports nothing.
 _FOOTNOTE = re.compile(r"^\s*\[\s*\d+\s*\]")
 _SENTENCE_END = re.compile(r"[。!?;]\s*[”’)]?\s*$")
+# The rest of a clause after a value that goes on with another item of a list (612亿元、外贸…).
+_LIST_GOES_ON = re.compile(r"^\s*(?:、|以及|和|及|与)")
+_TRAILING_BRACKET = re.compile(r"\([^()]{0,20}\)$")
+_PREDICATE_RUN = 12  # the longest predicate a clause without a value is read with (实现恢复性增长)
 _MAY_HOLD_VALUE = re.compile(r"[\d一二两三四五六七八九十百千万亿首]")
 
 
@@ -174,6 +179,12 @@ def _sentence_facts(ctx: _Context, resolver: SubjectResolver, sentence, paragrap
         ci = next(i for i, (a, b) in enumerate(clauses) if a <= first.start <= b)
         c_start, c_end = clauses[ci]
         if ci != cursor_clause:
+            # the clauses without a value since the last one: one that names a subject makes it
+            # the subject of what follows (外贸进出口总值实现较快增长,达到1036亿元)
+            if ci > cursor_clause + 1 or (cursor_clause >= 0 and clauses[cursor_clause][1] - cursor > 1):
+                for named, start in _value_less(resolver, st, clauses, cursor, cursor_clause, ci):
+                    carry = _Carry(named, None, False, start)
+                    history.extend(named)
             cursor, cursor_clause, stretch_from = c_start, ci, None
         pre = st[cursor:first.start]
         cursor = group[-1].tail_end
@@ -202,6 +213,10 @@ def _sentence_facts(ctx: _Context, resolver: SubjectResolver, sentence, paragrap
             # dictionary spells that flow (新认定高新技术企业); 净增115家 stays uncoded
             own = [resolver.resolve(pred.flow_words + resolver.lex.subject_tail_re.sub("", x.text))
                    for x in subjects]
+        if inherited and pred.total:
+            # 新设经营主体5.6万户,累计达到98万户: the total of a flow is its stock, which needs a
+            # spelling of its own; the flow's code would be wrong
+            own = [replace(x, code=None) if lex.flow_re.search(x.raw or x.text) else x for x in own]
         own_year = pred.year or year_at(year_from, first.start)
         if pred.multi_year or zone_section or (own_year is None and lex.multi_year_re.search(st, 0, first.start)):
             own = [replace(x, code=None) for x in own]
@@ -245,7 +260,89 @@ def _sentence_facts(ctx: _Context, resolver: SubjectResolver, sentence, paragrap
         carry = _Carry(subjects, metric, group[-1].is_percent, evidence_start)
         if not inherited:
             history.extend(subjects)
+    if not _SENTENCE_END.search(st):  # a line that the next one continues: its last subject goes on
+        for named, start in _value_less(resolver, st, clauses, cursor, cursor_clause, len(clauses)):
+            carry = _Carry(named, None, False, start)
     return facts, carry
+
+
+def _value_less(resolver: SubjectResolver, text: str, clauses: list[tuple[int, int]], cursor: int,
+                cursor_clause: int, until: int) -> list[tuple[list[Subject], int]]:
+    """The subjects named by the text without values between the last value (at `cursor`, in
+    clause `cursor_clause`) and clause `until`, with where each starts: the rest of the last
+    value's clause when a list goes on there (612亿元、外贸进出口总值实现较快增长), then every whole
+    clause."""
+    out = []
+    if cursor_clause >= 0:
+        rest = text[cursor:clauses[cursor_clause][1]]
+        if _LIST_GOES_ON.match(rest):
+            named = _named_subjects(resolver, rest)
+            if named:
+                out.append((named, cursor))
+    for a, b in clauses[cursor_clause + 1:until]:
+        if b > a:
+            named = _named_subjects(resolver, text[a:b])
+            if named:
+                out.append((named, a))
+    return out
+
+
+def _named_subjects(resolver: SubjectResolver, text: str) -> list[Subject] | None:
+    """The subject(s) that a text without a value names, or None when it names none:
+    外贸进出口总值实现较快增长 -> [外贸进出口总值]; 高技术产业投资保持较快增长 -> [高技术产业投资] (no code,
+    still a subject); 货物、集装箱吞吐量稳步增长 -> both; 按可比价格计算, 2023年, 经济运行稳中向好 -> None.
+    A subject is named when its text ends with a dictionary spelling or a noun that ends the name of
+    a quantity (`indicator_heads` in extraction.yaml)."""
+    lex = resolver.lex
+    if not _nameable().search(text):
+        return None  # cheap: no head noun anywhere (most clauses of policy text)
+    subject_text, pred = parse_predicate(text, lex)
+    if pred.base:
+        return None
+    named = _named(resolver, subject_text)
+    if named is not None or not (pred.change or pred.reach) or len(subject_text) < 4:
+        return named
+    # words between the verbs that the predicate list does not hold: the subject ends where a
+    # predicate starts (实际使用外资实现恢复性增长, 网络零售额保持两位数增长), or before an adverb of two
+    # characters (外贸进出口逆势增长)
+    for m in lex.verb_re.finditer(subject_text, max(1, len(subject_text) - _PREDICATE_RUN)):
+        before, pred = parse_predicate(subject_text[:m.start()], lex)
+        named = None if pred.base else _named(resolver, before)
+        if named is not None:
+            return named
+    return _named(resolver, subject_text[:-2])
+
+
+@lru_cache(maxsize=1)
+def _nameable() -> re.Pattern:
+    """The last two characters of every head noun and dictionary spelling: a text that names a
+    subject holds one of them (a quick test before reading it)."""
+    words = set(load_lexicon().indicator_heads) | set(load_dictionary().code_of)
+    ends = sorted({w[-2:] for w in words}, key=len, reverse=True)
+    return re.compile("|".join(re.escape(e) for e in ends), re.IGNORECASE)
+
+
+def _named(resolver: SubjectResolver, subject_text: str) -> list[Subject] | None:
+    """The subject(s) of a subject text (predicate words gone), when the last ends with a head."""
+    lex = resolver.lex
+    cleaned = resolver.clean(subject_text)
+    shown = resolver.display(cleaned)
+    if not shown:
+        return None
+    tail = _TRAILING_BRACKET.sub("", shown)
+    if not (lex.indicator_head_re.search(tail) or resolver.dictionary.head(tail)):
+        return None  # cheap: what names no quantity is not resolved at all
+    if lex.verb_re.match(shown) or lex.zone_heading_verbs_re.match(shown):
+        return None  # a task, not a subject: 扩大有效投资, 做大产业基金规模
+    items = None
+    cuts = cleaned.count("、")
+    if cuts:
+        items = resolver.split(cleaned, cuts + 1, False)
+    subjects = [resolver.resolve(i) for i in items] if items else [resolver.resolve(cleaned)]
+    last = subjects[-1]
+    if last.code is None and not lex.indicator_head_re.search(last.text):
+        return None
+    return subjects
 
 
 def _subjects(resolver: SubjectResolver, subject_text: str, pred: Predicate, group: list[Mention],

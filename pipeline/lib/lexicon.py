@@ -33,6 +33,7 @@ class PredicateWord:
     base: bool = False
     multi_year: bool = False
     each: bool = False
+    total: bool = False
 
 
 def _alternation(words: list[str]) -> str:
@@ -82,7 +83,10 @@ class Lexicon:
     np_stop_re: re.Pattern
     multi_year_re: re.Pattern
     milestone_re: re.Pattern
+    indicator_heads: tuple[str, ...]  # nouns that end the name of a quantity
+    indicator_head_re: re.Pattern  # one of them at the end of a text
     capacity_tail_re: re.Pattern  # 年产 / 日处理 right before a value
+    verb_re: re.Pattern  # a predicate word of two characters or more, anywhere (实现, 保持, 增长…)
 
     def predicate_suffix(self, text: str) -> str | None:
         """The longest predicate or flow word that ends `text` (what `predicate_tail` matches, by
@@ -161,5 +165,8 @@ def load_lexicon(path: Path = EXTRACTION_PATH) -> Lexicon:
         np_stop_re=re.compile(_alternation(doc["np_stop_words"])),
         multi_year_re=re.compile("|".join(f"(?:{p})" for p in doc["multi_year_patterns"])),
         milestone_re=re.compile(_alternation(doc["milestone_words"])),
+        indicator_heads=tuple(str(h) for h in doc["indicator_heads"]),
+        indicator_head_re=re.compile(rf"(?:{_alternation(doc['indicator_heads'])})$"),
         capacity_tail_re=re.compile(rf"(?:{_alternation(doc['capacity_words'])})\s*$"),
+        verb_re=re.compile(_alternation([w for w in predicates if len(w) >= 2])),
     )

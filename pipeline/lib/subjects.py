@@ -42,6 +42,7 @@ class Predicate:
     base: bool = False  # 由/从: a starting point, not a fact
     multi_year: bool = False  # 年均增长: an average over years, not a fact of one period
     each: bool = False  # 均/都: the one value holds for every subject of the list
+    total: bool = False  # 累计/共计: a total so far
     flow: bool = False  # 市场主体新增5万户: a flow word after the subject
     flow_words: str = ""  # those flow words, for a count written before its noun (新认定160家高新技术企业)
     respectively: bool = False
@@ -116,6 +117,7 @@ def parse_predicate(pre: str, lex: Lexicon | None = None) -> tuple[str, Predicat
         pred.base |= info.base
         pred.multi_year |= info.multi_year
         pred.each |= info.each
+        pred.total |= info.total
         if lex.respectively_re.fullmatch(w):
             pred.respectively = True
     return s, pred
