@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from pipeline.lib.facts import FACT_COLUMNS, extract_facts, frame
-from pipeline.lib.normalize import Sentence
+from pipeline.lib.normalize import Sentence, normalize_report
 
 REPORT = {"report_id": "t", "region": "烟台市", "region_level": "city", "report_type": "work_report",
           "review_year": 2023, "plan_year": 2024, "publish_date": None}
@@ -441,6 +441,17 @@ CASES = [
     Case("openers of prefectures, leagues and counties", "全州生产总值增长6.1%,我县一般公共预算收入增长4.2%。",
          coded=[F("gdp", "growth", 6.1, text="生产总值"), F("general_budget_revenue", "growth", 4.2,
                                                             text="一般公共预算收入")]),
+    # ---------------------------------------------------------------- infographic labels on lines of their own
+    Case("a label line, then its value, then its growth",
+         "一般公共预算收入\n412.6亿元\n增长3.8%\n实际使用外资\n- 7.9亿美元",
+         coded=[F("general_budget_revenue", "level", 412.6, "亿元"), F("general_budget_revenue", "growth", 3.8),
+                F("foreign_investment", "level", 7.9, "亿美元")]),
+    Case("the value first, then its label",
+         "2650亿元\n社会消费品零售总额\n增长6.1%\n约3200万人次\n接待游客\n增长12%",
+         coded=[F("retail_sales", "level", 2650, "亿元"), F("retail_sales", "growth", 6.1),
+                F("tourist_arrivals", "level", 3200, "万人次", "approx"), F("tourist_arrivals", "growth", 12)]),
+    Case("a line that says how things went is no label", "经济总量稳步提升\n2650亿元\n财政实力不断增强\n增长9%",
+         absent=[2650, 9]),
 ]
 
 
@@ -503,6 +514,20 @@ def test_spans_and_evidence(case: Case) -> None:
         assert any(c.isdigit() or c in "一二两三四五六七八九十百千万" for c in span)
         assert set(f) == set(FACT_COLUMNS)
         assert f["indicator_text"]
+
+
+@pytest.mark.parametrize("layout", [
+    "## 2023年回顾\n\n**居民人均可支配收入**\n\n**52310元**\n\n增长5.4%\n\n**城镇新增就业**\n\n**8.2万人**\n",
+    "## 2023年回顾\n\n**52310元**\n\n**居民人均可支配收入**\n\n增长5.4%\n\n**8.2万人**\n\n**城镇新增就业**\n",
+])
+def test_infographic_labels_through_normalize(layout: str) -> None:
+    """Labels on lines of their own, in either order, as normalize_report splits them (it makes a
+    short bold line a heading)."""
+    normalized = normalize_report(layout, "infographic", review_year=2023, plan_year=2024)
+    facts = extract_facts(REPORT, normalized.text, normalized.sentences)
+    got = sorted((f["indicator_code"], f["metric"], f["value"], f["unit"]) for f in facts)
+    assert got == [("disposable_income", "growth", 5.4, "%"), ("disposable_income", "level", 52310.0, "元"),
+                   ("new_urban_jobs", "level", 8.2, "万人")]
 
 
 def test_at_least_sixty_cases() -> None:

@@ -6,6 +6,11 @@ each sentence (`pipeline.lib.mentions`), reads the subject and predicate before 
 
 - 全市实现地区生产总值15760.34亿元,同比增长5.9%  -> gdp level 15760.34 亿元; gdp growth 5.9 % (the
   second clause has no subject: it continues the first);
+- 零售总额达到612亿元;外贸进出口总值实现较快增长,达到1036亿元 -> 1036 is foreign trade: a clause that
+  names a subject without a value passes it on, and the subject before never crosses it;
+- infographic labels on lines of their own (地区生产总值 / 1.33万亿元 / 增长5.2%, or the value first);
+- a change in percentage points is a change of a rate: after a growth (增长6.2%,比上年提高1.3个百分点)
+  it keeps no code of an amount;
 - 高技术产业投资、战略性新兴产业投资分别增长27.6%、24.5% -> one fact per subject, in order;
 - 海洋生产总值同比增长10%,力争12%  -> 10 (not stretch) and 12 (stretch);
 - 分别达到6600家、7000家左右 -> the trailing 左右 bounds every value of the list;
@@ -66,6 +71,10 @@ _SENTENCE_END = re.compile(r"[。!?;]\s*[”’)]?\s*$")
 _LIST_GOES_ON = re.compile(r"^\s*(?:、|以及|和|及|与)")
 _TRAILING_BRACKET = re.compile(r"\([^()]{0,20}\)$")
 _PREDICATE_RUN = 12  # the longest predicate a clause without a value is read with (实现恢复性增长)
+# An infographic label on a line of its own (地区生产总值), and a line that is only a value (1.33万亿元).
+_LABEL_MAX = 30
+_LABEL_BREAK = re.compile(r"[,;:。!?、]")
+_PURE_VALUE = re.compile(r"^[\s\-*•·✓√>]*(?:约|近|超过|超|突破|逾)?\s*\d")
 _MAY_HOLD_VALUE = re.compile(r"[\d一二两三四五六七八九十百千万亿首]")
 
 
@@ -104,11 +113,13 @@ def extract_facts(report: dict, text: str, sentences: list) -> list[dict]:
     estimated = estimate_paragraphs(sentences)
     out: list[dict] = []
     seen: set[str] = set()
+    labels = _Labels(resolver, sentences)
     previous, carry = None, None
-    for sentence in sentences:
+    for i, sentence in enumerate(sentences):
         if not _MAY_HOLD_VALUE.search(sentence.text) or _FOOTNOTE.match(sentence.text):
             continue
         incoming = carry if _continues(previous, sentence) else None
+        incoming = labels.incoming(i, incoming)
         facts, carry = _sentence_facts(ctx, resolver, sentence, sentence.paragraph_id in estimated, incoming)
         previous = sentence
         for fact in facts:
@@ -116,6 +127,87 @@ def extract_facts(report: dict, text: str, sentences: list) -> list[dict]:
                 seen.add(fact["fact_id"])
                 out.append(fact)
     return out
+
+
+class _Labels:
+    """Infographic labels on lines of their own: `地区生产总值` / `1.33万亿元` / `增长5.2%`, or the value
+    first: `1.33万亿元` / `地区生产总值` / `增长5.2%`. A label is a short line without a value that is
+    only a subject naming a quantity (no predicate, no clause break; normalize often makes it a
+    heading). A line that is only a value takes the label right before it when that label has no
+    value yet, else the label right after it; the first such choice in a report fixes which way
+    the report writes them (a report is laid out one way). A line with a predicate but no subject
+    (增长5.2%) right after a label continues it. Text that is not laid out this way has no labels."""
+
+    def __init__(self, resolver: SubjectResolver, sentences: list):
+        self.resolver = resolver
+        self.sentences = sentences
+        self.memo: dict[int, list[Subject] | None] = {}
+        self.used: set[int] = set()
+        self.layout: str | None = None  # "back" (label first) or "forward" (value first)
+
+    def label(self, i: int, near) -> list[Subject] | None:
+        """The subject(s) of sentence `i` when it is a label line next to sentence `near`."""
+        if i < 0 or i >= len(self.sentences):
+            return None
+        s = self.sentences[i]
+        if s.paragraph_id == near.paragraph_id or abs(s.sentence_id - near.sentence_id) != 1:
+            return None
+        if i not in self.memo:
+            self.memo[i] = _label(self.resolver, s.text)
+        return self.memo[i]
+
+    def incoming(self, i: int, incoming: _Carry | None) -> _Carry | None:
+        """What sentence `i` continues, labels considered."""
+        sentence = self.sentences[i]
+        if incoming is not None and self.layout != "forward":
+            return incoming
+        sentences = self.sentences
+        if ((i == 0 or len(sentences[i - 1].text) > _LABEL_MAX)
+                and (i + 1 == len(sentences) or len(sentences[i + 1].text) > _LABEL_MAX)):
+            return incoming  # no line around is short enough to be a label (most text)
+        before = self.label(i - 1, sentence)
+        after = self.label(i + 1, sentence) if self.layout != "back" else None
+        if not before and not after:
+            return incoming
+        pure = _pure_value(sentence.text)
+        if incoming is not None and not pure:
+            return incoming
+        if pure:
+            if before and self.layout != "forward" and i - 1 not in self.used:
+                self.layout = "back"
+                self.used.add(i - 1)
+                return _Carry(before, None, False, 0)
+            if after and i + 1 not in self.used:
+                self.layout = "forward"
+                self.used.add(i + 1)
+                return _Carry(after, None, False, 0)
+        if before and incoming is None:
+            return _Carry(before, None, False, 0)
+        return incoming
+
+
+def _pure_value(text: str) -> bool:
+    """A line that is only a value (1.33万亿元, - 约5000万人次), its subject on another line."""
+    m = _PURE_VALUE.match(text)
+    if m is None:
+        return False
+    mentions = find_mentions(text)
+    return bool(mentions) and mentions[0].start == m.end() - 1 and not text[mentions[-1].tail_end:].strip()
+
+
+def _label(resolver: SubjectResolver, text: str) -> list[Subject] | None:
+    """The subject(s) a label line names: 地区生产总值, - 外贸进出口总额, PM2.5平均浓度."""
+    if len(text) > _LABEL_MAX or _SENTENCE_END.search(text) or _LABEL_BREAK.search(text):
+        return None
+    if not _nameable().search(text):
+        return None
+    subject_text, pred = parse_predicate(text, resolver.lex)
+    if pred.words:
+        return None  # 经济总量稳步提升: a heading saying how things went, not a label
+    named = _named(resolver, subject_text)
+    if named is None or (_MAY_HOLD_VALUE.search(text) and find_mentions(text)):
+        return None
+    return named
 
 
 def _continues(previous, sentence) -> bool:
