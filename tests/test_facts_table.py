@@ -441,6 +441,8 @@ CASES = [
     Case("openers of prefectures, leagues and counties", "全州生产总值增长6.1%,我县一般公共预算收入增长4.2%。",
          coded=[F("gdp", "growth", 6.1, text="生产总值"), F("general_budget_revenue", "growth", 4.2,
                                                             text="一般公共预算收入")]),
+    Case("newly listed companies in other wordings", "新增境内外上市公司4家,总数达到58家。",
+         coded=[F("new_listings", "level", 4, "家")], uncoded=[F(None, "level", 58, "家")]),
     # ---------------------------------------------------------------- infographic labels on lines of their own
     Case("a label line, then its value, then its growth",
          "一般公共预算收入\n412.6亿元\n增长3.8%\n实际使用外资\n- 7.9亿美元",
