@@ -63,6 +63,7 @@ RESULTS = BENCH_DIR / "RESULTS.md"
 NUMBER_PATTERN = r"\d+(?:\.\d+)?"
 SAMPLE_SECONDS = 0.2
 PSS_EVERY = 10  # PSS every 10th sample (2 s)
+QUIET_MAX_WAIT_S = 600.0
 STALL_CPU_SHARE = 0.02  # a run whose tree used less than 2 % of a core over the stall window is hung
 STALL_S = 180.0
 # Assets whose steps make up "extraction" in the ratio to the floor: reading, cleaning and
@@ -202,6 +203,25 @@ def cpu_pressure_us() -> int | None:
         return int(line.rsplit("total=", 1)[1])
     except (OSError, IndexError, ValueError):
         return None
+
+
+def wait_for_quiet(below_pct: float, max_wait_s: float) -> float:
+    """Wait until the machine's CPU pressure (PSI avg10) is below `below_pct` %; seconds waited.
+
+    On a shared machine a run that starts while others compile or test measures them, not the
+    pipeline; waiting for a quiet moment (up to `max_wait_s`) makes runs comparable. It cannot stop
+    others from starting work during the run: the run's own pressure figure tells.
+    """
+    started = time.monotonic()
+    while time.monotonic() - started < max_wait_s:
+        try:
+            avg10 = float(Path("/proc/pressure/cpu").read_text().split("avg10=", 1)[1].split()[0])
+        except (OSError, IndexError, ValueError):
+            return 0.0
+        if avg10 < below_pct:
+            break
+        time.sleep(5)
+    return time.monotonic() - started
 
 
 def _process(pid: int) -> psutil.Process | None:
@@ -608,6 +628,7 @@ class Options:
     code_version: str
     mp_start: str | None = None
     memory_limit_mb: float = float("inf")
+    quiet_below_pct: float = 100.0
 
 
 @dataclass
@@ -644,6 +665,14 @@ def link_tree(src: Path, dst: Path) -> None:
                 shutil.copy2(path, dst / path.name)
 
 
+def _quiet(opt: Options) -> None:
+    if opt.quiet_below_pct < 100:
+        waited = wait_for_quiet(opt.quiet_below_pct, QUIET_MAX_WAIT_S)
+        if waited > 1:
+            print(f"  (waited {waited:.0f} s for the machine's CPU pressure to fall below "
+                  f"{opt.quiet_below_pct:.0f} %)", flush=True)
+
+
 def bench(n: int, opt: Options) -> BenchResult:
     """Generate (or reuse) the corpus, time the floor, build the warehouse, then add one report."""
     t0 = time.perf_counter()
@@ -660,12 +689,14 @@ def bench(n: int, opt: Options) -> BenchResult:
     link_tree(corpus_dir, raw)
     print(f"pipeline (code {opt.code_version}) over {raw} ...", flush=True)
     args = (opt.code, opt.run_config, opt.workers, opt.stall_s, opt.timeout_s, opt.mp_start, opt.memory_limit_mb)
+    _quiet(opt)
     full = run_pipeline("full", run_dir, raw, *args)
     print(f"  full build: {full.wall_s:.1f} s, {full.status}", flush=True)
     incr = None
     if opt.incremental and full.ok:
         extra = Generator(opt.seed).report(n)
         (raw / extra.name).write_bytes(extra.data)
+        _quiet(opt)
         incr = run_pipeline("incremental", run_dir, raw, *args)
         print(f"  + one report ({extra.name}): {incr.wall_s:.1f} s, {incr.status}", flush=True)
     context["load_after"] = os.getloadavg()
@@ -914,6 +945,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mp-start", choices=["spawn"], help="make spawn the multiprocessing start method of the "
                         "run (benchmarks/mp_spawn/sitecustomize.py): the pipeline as it would be with a spawn "
                         "context for its process pool; results are headed accordingly")
+    parser.add_argument("--quiet-below", type=float, default=25.0, help="before each run, wait (up to 10 min) "
+                        "until the machine's CPU pressure (PSI avg10) is below this %% (default %(default)s; "
+                        "100: do not wait)")
     parser.add_argument("--no-results", action="store_true", help=f"do not write {RESULTS.name}")
     args = parser.parse_args(argv)
     args.n = args.n or [1000]
@@ -922,7 +956,7 @@ def main(argv: list[str] | None = None) -> int:
     code, code_version = snapshot_code()
     opt = Options(args.seed, json.loads(args.run_config) if args.run_config else None, args.workers,
                   not args.no_floor, not args.no_incremental, args.stall, args.timeout, code, code_version,
-                  args.mp_start, args.memory_limit)
+                  args.mp_start, args.memory_limit, args.quiet_below)
     command = command_line(args)
     failed = False
     for n in args.n:
