@@ -74,6 +74,7 @@ _PREDICATE_RUN = 12  # the longest predicate a clause without a value is read wi
 # An infographic label on a line of its own (地区生产总值), and a line that is only a value (1.33万亿元).
 _LABEL_MAX = 30
 _LABEL_BREAK = re.compile(r"[,;:。!?、]")
+_LINE_MARKERS = re.compile(r"^[\s\-*•·✓√>]+")
 _PURE_VALUE = re.compile(r"^[\s\-*•·✓√>]*(?:约|近|超过|超|突破|逾)?\s*\d")
 _MAY_HOLD_VALUE = re.compile(r"[\d一二两三四五六七八九十百千万亿首]")
 
@@ -165,6 +166,9 @@ class _Labels:
         if ((i == 0 or len(sentences[i - 1].text) > _LABEL_MAX)
                 and (i + 1 == len(sentences) or len(sentences[i + 1].text) > _LABEL_MAX)):
             return incoming  # no line around is short enough to be a label (most text)
+        opening = _LINE_MARKERS.sub("", sentence.text)
+        if not (opening[:1].isdigit() or self.resolver.lex.predicate_head_re.match(opening)):
+            return incoming  # a line that opens with its own subject needs no label
         before = self.label(i - 1, sentence)
         after = self.label(i + 1, sentence) if self.layout != "back" else None
         if not before and not after:

@@ -255,13 +255,13 @@ class MentionFinder:
             if q is None:
                 return None
             unit, base, base_unit, kind, value = q.unit, q.value_base, q.base_unit, q.kind, q.value
+        ok = self._follow_ok(follow)
         spaced = _SPACED_NOUN.match(follow)
-        describes = spaced or not self._follow_ok(follow)
-        if describes and self.lex.capacity_tail_re.search(text, max(0, r.start - 6), r.start):
+        if (spaced or not ok) and self.lex.capacity_tail_re.search(text, max(0, r.start - 6), r.start):
             return None  # a capacity in a description: 年产10万台工业机器人项目, 日处理5000吨的污水厂
         if kind == "classifier" and spaced:
             counted = self._counted(follow.lstrip())  # an infographic's **9000家** 高新技术企业
-        elif not self._follow_ok(follow):
+        elif not ok:
             if follow.startswith("的") or kind != "classifier":
                 return None  # a measure describing a noun: 20万吨聚苯乙烯, 2.1亿立方米的水库
             counted = self._counted(follow)

@@ -82,7 +82,7 @@ def parse_predicate(pre: str, lex: Lexicon | None = None) -> tuple[str, Predicat
         if m is not None:
             s = s[:m.start()].rstrip()
             continue
-        m = lex.duration_tail_re.search(s)  # 连续8年稳定在: how long it held is no subject
+        m = lex.duration_tail_re.search(s) if s[-1] == "年" else None  # 连续8年稳定在: how long it held
         if m is not None:
             s = s[:m.start()].rstrip()
             continue
