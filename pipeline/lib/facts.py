@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
@@ -115,12 +116,14 @@ def extract_facts(report: dict, text: str, sentences: list) -> list[dict]:
     out: list[dict] = []
     seen: set[str] = set()
     labels = _Labels(resolver, sentences)
+    short = [len(s.text) <= _LABEL_MAX for s in sentences]
     previous, carry = None, None
     for i, sentence in enumerate(sentences):
         if not _MAY_HOLD_VALUE.search(sentence.text) or _FOOTNOTE.match(sentence.text):
             continue
         incoming = carry if _continues(previous, sentence) else None
-        incoming = labels.incoming(i, incoming)
+        if (short[i - 1] if i else False) or (short[i + 1] if i + 1 < len(short) else False):
+            incoming = labels.incoming(i, incoming)  # a line next to one short enough to be a label
         facts, carry = _sentence_facts(ctx, resolver, sentence, sentence.paragraph_id in estimated, incoming)
         previous = sentence
         for fact in facts:
@@ -162,10 +165,6 @@ class _Labels:
         sentence = self.sentences[i]
         if incoming is not None and self.layout != "forward":
             return incoming
-        sentences = self.sentences
-        if ((i == 0 or len(sentences[i - 1].text) > _LABEL_MAX)
-                and (i + 1 == len(sentences) or len(sentences[i + 1].text) > _LABEL_MAX)):
-            return incoming  # no line around is short enough to be a label (most text)
         opening = _LINE_MARKERS.sub("", sentence.text)
         if not (opening[:1].isdigit() or self.resolver.lex.predicate_head_re.match(opening)):
             return incoming  # a line that opens with its own subject needs no label
@@ -258,6 +257,7 @@ def _sentence_facts(ctx: _Context, resolver: SubjectResolver, sentence, paragrap
         return [], None
     lex = load_lexicon()
     clauses = _clauses(st)
+    clause_starts = [a for a, _ in clauses]
     role = sentence.section_role
     if role == "other" and lex.target_cue_re.search(st):
         role = "targets"  # 今年主要预期目标是…, in a text whose sections were not recognised
@@ -272,7 +272,7 @@ def _sentence_facts(ctx: _Context, resolver: SubjectResolver, sentence, paragrap
     stretch_from: int | None = None
     for group in _groups(st, mentions):
         first = group[0]
-        ci = next(i for i, (a, b) in enumerate(clauses) if a <= first.start <= b)
+        ci = bisect_right(clause_starts, first.start) - 1
         c_start, c_end = clauses[ci]
         if ci != cursor_clause:
             # the clauses without a value since the last one: one that names a subject makes it
