@@ -454,6 +454,22 @@ CASES = [
                 F("tourist_arrivals", "level", 3200, "万人次", "approx"), F("tourist_arrivals", "growth", 12)]),
     Case("a line that says how things went is no label", "经济总量稳步提升\n2650亿元\n财政实力不断增强\n增长9%",
          absent=[2650, 9]),
+    # ---------------------------------------------------------------- aliases and longer spellings
+    Case("PM2.5 written out with 年平均浓度, and its change in its unit",
+         "全市细颗粒物(PM2.5)年平均浓度为29微克/立方米,比上年下降3微克/立方米。",
+         coded=[F("pm25", "level", 29, "微克/立方米"), F("pm25", "change", -3, "微克/立方米")]),
+    Case("share of 地方 revenue, the share word already written",
+         "其中税收收入88.4亿元,占地方一般公共预算收入的比重为71.2%。",
+         coded=[F("tax_share", "share", 71.2)], uncoded=[F(None, "level", 88.4, "亿元")]),
+    Case("评价入库 ends the subject without changing it",
+         "科技型中小企业评价入库达到1250家。",
+         coded=[F("tech_smes", "level", 1250, "家")]),
+    Case("schools and kindergartens between 新增 and 学位",
+         "新增中小学和幼儿园学位2.6万个。",
+         coded=[F("new_school_places", "level", 2.6, "万个")]),
+    Case("恢复到 arrives at a level",
+         "旅游总收入恢复至620亿元。",
+         coded=[F("tourism_revenue", "level", 620, "亿元", text="旅游总收入")]),
 ]
 
 

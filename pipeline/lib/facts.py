@@ -453,9 +453,12 @@ def _subjects(resolver: SubjectResolver, subject_text: str, pred: Predicate, gro
     if carry is not None and _SHARE_OF_CARRIED.match(cleaned):
         # 高技术制造业增加值增长9.1%,占规模以上工业增加值的比重为18.2%: the share of the same subject;
         # 税收收入1400.6亿元,占一般公共预算收入的83.4%: a ratio the dictionary spells (tax_share)
+        # (占地方一般公共预算收入的比重为68.8%: the share word is already there)
+        of = cleaned.rstrip("的")
+        of = of if resolver.lex.share_tail_re.search(of) else of + "比重"
         out = []
         for s in carry.subjects:
-            whole = resolver.resolve(s.raw + cleaned.rstrip("的") + "比重")
+            whole = resolver.resolve(s.raw + of)
             out.append(whole if whole.code else replace(s, share=True))
         return out, carry.evidence_start, True
     if carry is not None and resolver.is_bare_head(cleaned):
