@@ -454,6 +454,14 @@ CASES = [
                 F("tourist_arrivals", "level", 3200, "万人次", "approx"), F("tourist_arrivals", "growth", 12)]),
     Case("a line that says how things went is no label", "经济总量稳步提升\n2650亿元\n财政实力不断增强\n增长9%",
          absent=[2650, 9]),
+    # ---------------------------------------------------------------- a flow verb shared by a list
+    Case("新增 governs every item of the 、 list after it",
+         "全年新增学位1.8万个、托位2400个。",
+         coded=[F("new_school_places", "level", 1.8, "万个"), F("new_childcare_places", "level", 2400, "个")]),
+    Case("an item with its own verb, a bare head or a stock word keeps it",
+         "新登记市场主体6.2万户、实有市场主体达到52万户,新开工项目90个、竣工项目60个。",
+         coded=[F("new_market_entities", "level", 6.2, "万户"), F("market_entities", "level", 52, "万户")],
+         uncoded=[F(None, "level", 60, "个")]),
     # ---------------------------------------------------------------- aliases and longer spellings
     Case("PM2.5 written out with 年平均浓度, and its change in its unit",
          "全市细颗粒物(PM2.5)年平均浓度为29微克/立方米,比上年下降3微克/立方米。",

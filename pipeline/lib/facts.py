@@ -269,6 +269,7 @@ def _sentence_facts(ctx: _Context, resolver: SubjectResolver, sentence, paragrap
     history: list[Subject] = []  # the subjects named so far in the sentence, in order
     facts: list[dict] = []
     cursor, cursor_clause = 0, -1
+    shared_flow = ""  # the flow verb that opened the last item of a list (新增学位3.4万个、托位3100个)
     stretch_from: int | None = None
     for group in _groups(st, mentions):
         first = group[0]
@@ -281,12 +282,14 @@ def _sentence_facts(ctx: _Context, resolver: SubjectResolver, sentence, paragrap
                 for named, start in _value_less(resolver, st, clauses, cursor, cursor_clause, ci):
                     carry = _Carry(named, None, False, start)
                     history.extend(named)
-            cursor, cursor_clause, stretch_from = c_start, ci, None
+            cursor, cursor_clause, stretch_from, shared_flow = c_start, ci, None, ""
         pre = st[cursor:first.start]
         cursor = group[-1].tail_end
         if first.kind == "rank":  # 地区生产总值增速居全省第2位: the subject stands before 居
             pre = lex.rank_verb_tail_re.sub("", pre)
         subject_text, pred = parse_predicate(pre, lex)
+        if shared_flow and not first.is_percent and not first.counted and pre.lstrip().startswith("、"):
+            subject_text = _share_flow(resolver, shared_flow, subject_text)
         s_stretch = lex.stretch_re.search(pre)
         if s_stretch and stretch_from is None:
             stretch_from = cursor
@@ -303,6 +306,8 @@ def _sentence_facts(ctx: _Context, resolver: SubjectResolver, sentence, paragrap
         if inherited and len(group) > 1 and len(subjects) != len(group) and len(history) >= len(group):
             # 接待游客1560万人次、实现旅游收入158亿元,分别增长32.1%和45.6%: one subject per earlier group
             subjects = history[-len(group):]
+        flow_open = lex.flow_opening_re.match(resolver.display(resolver.clean(subject_text)))
+        shared_flow = flow_open.group(0) if flow_open and not inherited else ""
         own = subjects  # what this group's values are about; `subjects` goes on to the next clause
         if inherited and pred.flow:
             # 高新技术企业总数达到156家,新认定42家: the flow of the stock, coded only when the
@@ -360,6 +365,19 @@ def _sentence_facts(ctx: _Context, resolver: SubjectResolver, sentence, paragrap
         for named, start in _value_less(resolver, st, clauses, cursor, cursor_clause, len(clauses)):
             carry = _Carry(named, None, False, start)
     return facts, carry
+
+
+def _share_flow(resolver: SubjectResolver, flow: str, subject_text: str) -> str:
+    """The subject of a list item that a flow verb before the list governs too: 新增学位3.4万个、托位3100个
+    -> 新增托位; 新开工项目120个、竣工项目80个 keeps its own verb, and so does an item opening
+    with a verb or a flow word of its own; a bare head (新设市场主体5.7万户、总量超过44万户)
+    or a stock word (实有经营主体) is the stock."""
+    rest = resolver.clean(subject_text)
+    lex = resolver.lex
+    if (not rest or lex.flow_re.match(rest) or lex.verb_re.match(rest) or lex.predicate_head_re.match(rest)
+            or lex.np_stop_re.match(rest) or lex.stock_opening_re.match(rest) or resolver.is_bare_head(rest)):
+        return subject_text
+    return flow + rest
 
 
 def _value_less(resolver: SubjectResolver, text: str, clauses: list[tuple[int, int]], cursor: int,

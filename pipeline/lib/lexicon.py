@@ -69,6 +69,8 @@ class Lexicon:
     total_heads: frozenset[str]
     opener_re: re.Pattern
     flow_re: re.Pattern
+    flow_opening_re: re.Pattern  # a flow word opening a subject (新增学位): shared by a list after it
+    stock_opening_re: re.Pattern  # a word opening a stock (实有经营主体): no flow verb reaches it
     qualifier_re: re.Pattern
     subregion_re: re.Pattern
     event_re: re.Pattern
@@ -148,6 +150,8 @@ def load_lexicon(path: Path = EXTRACTION_PATH) -> Lexicon:
             rf"^(?:(?:{_alternation(doc['subject_openers'])}|(?:到|至|截至|截止到?)?(?:19|20)\d{{2}}年(?:底|末|度)?|\s|"
             + "|".join(f"(?:{p})" for p in doc["subject_opener_patterns"]) + ")+)"),
         flow_re=re.compile(_alternation(doc["flow_words"])),
+        flow_opening_re=re.compile(rf"^(?:{_alternation(doc['flow_words'])})"),
+        stock_opening_re=re.compile(rf"^(?:{_alternation(doc['stock_words'])})"),
         qualifier_re=re.compile(_alternation(doc["narrowing_qualifiers"])),
         subregion_re=re.compile("|".join(f"(?:{p})" for p in doc["subregion_patterns"]).replace("ZONE", zone)),
         event_re=re.compile("|".join(f"(?:{p})" for p in doc["event_patterns"])),
