@@ -269,7 +269,7 @@ def _sentence_facts(ctx: _Context, resolver: SubjectResolver, sentence, paragrap
     history: list[Subject] = []  # the subjects named so far in the sentence, in order
     facts: list[dict] = []
     cursor, cursor_clause = 0, -1
-    shared_flow = ""  # the flow verb that opened the last item of a list (新增学位3.4万个、托位3100个)
+    shared_flow = ""  # the subject of the last item, whose flow verb a list goes on with (新增学位3.4万个、托位3100个)
     stretch_from: int | None = None
     for group in _groups(st, mentions):
         first = group[0]
@@ -289,7 +289,9 @@ def _sentence_facts(ctx: _Context, resolver: SubjectResolver, sentence, paragrap
             pre = lex.rank_verb_tail_re.sub("", pre)
         subject_text, pred = parse_predicate(pre, lex)
         if shared_flow and not first.is_percent and not first.counted and pre.lstrip().startswith("、"):
-            subject_text = _share_flow(resolver, shared_flow, subject_text)
+            flow_open = lex.flow_opening_re.match(resolver.display(resolver.clean(shared_flow)))
+            if flow_open:
+                subject_text = _share_flow(resolver, flow_open.group(0), subject_text)
         s_stretch = lex.stretch_re.search(pre)
         if s_stretch and stretch_from is None:
             stretch_from = cursor
@@ -306,8 +308,7 @@ def _sentence_facts(ctx: _Context, resolver: SubjectResolver, sentence, paragrap
         if inherited and len(group) > 1 and len(subjects) != len(group) and len(history) >= len(group):
             # 接待游客1560万人次、实现旅游收入158亿元,分别增长32.1%和45.6%: one subject per earlier group
             subjects = history[-len(group):]
-        flow_open = lex.flow_opening_re.match(resolver.display(resolver.clean(subject_text)))
-        shared_flow = flow_open.group(0) if flow_open and not inherited else ""
+        shared_flow = "" if inherited else subject_text  # read only when a list item follows
         own = subjects  # what this group's values are about; `subjects` goes on to the next clause
         if inherited and pred.flow:
             # 高新技术企业总数达到156家,新认定42家: the flow of the stock, coded only when the
