@@ -454,6 +454,14 @@ CASES = [
                 F("tourist_arrivals", "level", 3200, "万人次", "approx"), F("tourist_arrivals", "growth", 12)]),
     Case("a line that says how things went is no label", "经济总量稳步提升\n2650亿元\n财政实力不断增强\n增长9%",
          absent=[2650, 9]),
+    # ---------------------------------------------------------------- a sentence about a zone
+    Case("a clause after a zone's figure, without a place of its own, is the zone's too",
+         "中新生态城地区生产总值增长6.1%,实现一般公共预算收入52.3亿元;全市一般公共预算收入增长4%。",
+         coded=[F("general_budget_revenue", "growth", 4)],
+         uncoded=[F(None, "growth", 6.1), F(None, "level", 52.3, "亿元")]),
+    Case("a clause naming the whole region again leaves the zone",
+         "西部科学城规上工业增加值增长9.2%,全市完成外贸进出口总额860亿元。",
+         coded=[F("foreign_trade", "level", 860, "亿元")], uncoded=[F(None, "growth", 9.2)]),
     # ---------------------------------------------------------------- a flow verb shared by a list
     Case("新增 governs every item of the 、 list after it",
          "全年新增学位1.8万个、托位2400个。",

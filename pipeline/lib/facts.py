@@ -269,6 +269,7 @@ def _sentence_facts(ctx: _Context, resolver: SubjectResolver, sentence, paragrap
     history: list[Subject] = []  # the subjects named so far in the sentence, in order
     facts: list[dict] = []
     cursor, cursor_clause = 0, -1
+    part_from: int | None = None  # where a sentence about a part of the region goes on (see below)
     shared_flow = ""  # the subject of the last item, whose flow verb a list goes on with (新增学位3.4万个、托位3100个)
     stretch_from: int | None = None
     for group in _groups(st, mentions):
@@ -309,6 +310,9 @@ def _sentence_facts(ctx: _Context, resolver: SubjectResolver, sentence, paragrap
             # 接待游客1560万人次、实现旅游收入158亿元,分别增长32.1%和45.6%: one subject per earlier group
             subjects = history[-len(group):]
         shared_flow = "" if inherited else subject_text  # read only when a list item follows
+        if (not inherited and not history and ci == 0 and not counted and not pred.flow
+                and not any(x.code for x in subjects) and resolver.opens_with_zone(subject_text)):
+            part_from = c_end  # the sentence opens with a part of the region: later clauses stay there
         own = subjects  # what this group's values are about; `subjects` goes on to the next clause
         if inherited and pred.flow:
             # 高新技术企业总数达到156家,新认定42家: the flow of the stock, coded only when the
@@ -320,6 +324,11 @@ def _sentence_facts(ctx: _Context, resolver: SubjectResolver, sentence, paragrap
             # spelling of its own; the flow's code would be wrong
             own = [replace(x, code=None) if lex.flow_re.search(x.raw or x.text) else x for x in own]
         own_year = pred.year or year_at(year_from, first.start)
+        if part_from is not None and ci > 0:
+            if ";" in st[part_from:first.start] or lex.whole_region_re.search(pre):
+                part_from = None
+            elif not inherited:
+                own = [replace(x, code=None) for x in own]
         if pred.multi_year or zone_section or (own_year is None and lex.multi_year_re.search(st, 0, first.start)):
             own = [replace(x, code=None) for x in own]
         if pred.base:  # 由80%提高到86%: 80% is where it started; the subject goes on

@@ -71,10 +71,12 @@ class Lexicon:
     flow_re: re.Pattern
     flow_opening_re: re.Pattern  # a flow word opening a subject (新增学位): shared by a list after it
     stock_opening_re: re.Pattern  # a word opening a stock (实有经营主体): no flow verb reaches it
+    whole_region_re: re.Pattern  # a word naming the whole region again (全市, 我市)
     qualifier_re: re.Pattern
     subregion_re: re.Pattern
     event_re: re.Pattern
     zone_heading_re: re.Pattern
+    zone_name_re: re.Pattern  # the name of a zone opening a subject (郑州航空港经济综合实验区规上工业增加值)
     zone_heading_verbs_re: re.Pattern
     per_capita_re: re.Pattern
     narrowing_prefix_re: re.Pattern
@@ -152,10 +154,12 @@ def load_lexicon(path: Path = EXTRACTION_PATH) -> Lexicon:
         flow_re=re.compile(_alternation(doc["flow_words"])),
         flow_opening_re=re.compile(rf"^(?:{_alternation(doc['flow_words'])})"),
         stock_opening_re=re.compile(rf"^(?:{_alternation(doc['stock_words'])})"),
+        whole_region_re=re.compile(doc["whole_region_pattern"]),
         qualifier_re=re.compile(_alternation(doc["narrowing_qualifiers"])),
         subregion_re=re.compile("|".join(f"(?:{p})" for p in doc["subregion_patterns"]).replace("ZONE", zone)),
         event_re=re.compile("|".join(f"(?:{p})" for p in doc["event_patterns"])),
         zone_heading_re=re.compile(doc["zone_heading_pattern"].replace("ZONE", zone)),
+        zone_name_re=re.compile(rf"^[\u4e00-\u9fff]{{0,12}}(?:{zone})"),
         zone_heading_verbs_re=re.compile(doc["zone_heading_verbs"]),
         per_capita_re=re.compile("|".join(f"(?:{p})" for p in doc["per_capita_patterns"])),
         narrowing_prefix_re=re.compile("|".join(f"(?:{p})" for p in doc["narrowing_prefix_patterns"])),

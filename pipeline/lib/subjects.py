@@ -312,6 +312,11 @@ class SubjectResolver:
         return False
 
 
+    def opens_with_zone(self, text: str) -> bool:
+        """Whether a subject text opens with the name of a zone of the region (not the region itself)."""
+        m = self.lex.zone_name_re.match(self.display(self.clean(text)))
+        return m is not None and not self._own_name(m.group())
+
     def zone_section(self, section_path: str) -> bool:
         """Whether the section's own heading is the name of a zone of the region (not the region)."""
         heading = section_path.rsplit(" > ", 1)[-1].strip() if section_path else ""
