@@ -10,7 +10,7 @@
   these texts in view: it now guards against regressions, no longer measures generalisation.
 - `heldout2`: a second set written blind, from the language of reports alone (河南 plan report,
   昆明 work report, 湄潭县, 厦门 bulletin, 滨海新区, a scraped 山西 page), committed before any run
-  (24cd277); measured then at strict F1 0.976.
+  (24cd277); measured then at strict F1 0.976, before its misses were fixed with general rules.
 
 Never edit a text or its gold to pass: a miss is a finding to fix with a general rule.
 """
@@ -42,8 +42,10 @@ class GoldSet:
 
 GOLD_SETS = [
     GoldSet("seeds", ROOT / "raw", ROOT / "tests" / "gold", 0.95, 0.97),
-    GoldSet("heldout", ROOT / "tests" / "heldout" / "raw", ROOT / "tests" / "heldout" / "gold", 0.95, 0.95),
-    GoldSet("heldout2", ROOT / "tests" / "heldout2" / "raw", ROOT / "tests" / "heldout2" / "gold", 0.946, 0.946),
+    # Both held-out sets score 1.000 since rules were fitted with them in view: the floors now guard
+    # those rules against regressions (first, blind measurements: 0.972 and 0.976).
+    GoldSet("heldout", ROOT / "tests" / "heldout" / "raw", ROOT / "tests" / "heldout" / "gold", 0.98, 0.98),
+    GoldSet("heldout2", ROOT / "tests" / "heldout2" / "raw", ROOT / "tests" / "heldout2" / "gold", 0.98, 0.98),
 ]
 
 
