@@ -365,3 +365,92 @@ def test_a_report_without_years_does_not_fail_the_period_check(clean: Tables) ->
     result = validate_tables({**clean, "reports": reports}, RUN)
     assert result.quarantine.height == 0, result.quarantine
     assert result.tables["facts"].filter(pl.col("report_id") == PLAN_2024).height == 6
+
+
+# --- the text checks, against Python's own slicing ------------------------------------------------
+#
+# `text_matches_document`, `span_inside_text` and `evidence_contains_span` cut documents by
+# character offsets without Python (see `pipeline.lib.validate._match_in_reading_order` and
+# `_char_slices`): byte offsets are derived from the sentences, or from the positions of the bytes
+# that start a character. Random documents of 1- to 4-byte characters, with sentences that tile
+# them, skip a non-ASCII gap, overlap, come out of order or do not match, must give the answer of
+# plain `text[start:end]`.
+
+_ALPHABET = ["a", "7", "\n", "中", "文", "。", "\u3000", "𠀀", "é"]
+
+
+def _python_slice(texts: dict[str, str | None], rid: str | None, start: int | None, end: int | None) -> str | None:
+    text = texts.get(rid) if rid is not None else None
+    if text is None or start is None or end is None or not 0 <= start <= end <= len(text):
+        return None
+    return text[start:end]
+
+
+def _random_text_tables(seed: int) -> Tables:
+    import random
+
+    rng = random.Random(seed)
+    clean = source_tables()
+    sentence_row, fact_row = clean["sentences"].row(1, named=True), clean["facts"].row(0, named=True)
+    docs, sentences, facts = [], [], []
+    for d in range(6):
+        rid = f"r{d}"
+        text = "".join(rng.choice(_ALPHABET) for _ in range(rng.randrange(0, 60)))
+        docs.append({"report_id": rid, "text": text})
+        position, sid = 0, 0
+        while position < len(text) + 2:
+            start = max(0, position + rng.choice([0, 0, 0, 1, 2, -1]))
+            end = start + rng.randrange(0, 12)
+            piece = text[start:end] if end <= len(text) else text[start:] + "x" * (end - len(text))
+            piece = rng.choice([piece] * 6 + ["", piece[:-1] + "中" if piece else "中", "a" + piece[1:]])
+            sentences.append({**sentence_row, "report_id": rid, "sentence_id": sid, "text": piece,
+                              "char_start": start, "char_end": end})
+            for _ in range(rng.randrange(0, 3)):
+                span_start = start + rng.randrange(-1, 4)
+                span_end = span_start + rng.randrange(-1, 4)
+                span = text[max(span_start, 0):max(span_end, 0)]
+                evidence = rng.choice([piece, piece + "！", "前" + span + "后", "无关", span[:-1] + "x"])
+                facts.append({**fact_row, "fact_id": f"f{len(facts)}", "report_id": rid,
+                              "sentence_id": sid + rng.choice([0, 0, 0, 1]), "span_start": span_start,
+                              "span_end": span_end, "evidence": evidence or "-"})
+            position, sid = end, sid + 1
+    sentences_df = pl.DataFrame(sentences, schema=clean["sentences"].schema)
+    if seed % 3 == 0:
+        sentences_df = sentences_df.sample(fraction=1.0, shuffle=True, seed=seed)
+    documents = pl.DataFrame(docs).with_columns(
+        n_chars=pl.col("text").str.len_chars(), n_sentences=pl.lit(0), n_edits=pl.lit(0))
+    return {**clean, "documents": documents, "sentences": sentences_df,
+            "facts": pl.DataFrame(facts, schema=clean["facts"].schema)}
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_text_checks_agree_with_python_slicing(seed: int) -> None:
+    tables = _random_text_tables(seed)
+    texts = dict(zip(tables["documents"]["report_id"], tables["documents"]["text"], strict=True))
+    sentences, facts = tables["sentences"], tables["facts"]
+    expected = {
+        ("sentences", "text_matches_document"): {
+            i for i, r in enumerate(sentences.iter_rows(named=True))
+            if _python_slice(texts, r["report_id"], r["char_start"], r["char_end"]) != r["text"]},
+        ("facts", "span_inside_text"): {
+            i for i, r in enumerate(facts.iter_rows(named=True))
+            if not _python_slice(texts, r["report_id"], r["span_start"], r["span_end"])},
+        ("facts", "evidence_contains_span"): {
+            i for i, r in enumerate(facts.iter_rows(named=True))
+            if not ((span := _python_slice(texts, r["report_id"], r["span_start"], r["span_end"]))
+                    and span in r["evidence"])},
+    }
+    result = validate_tables({"sentences": sentences, "facts": facts}, RUN, references=tables)
+    for (table, check), rows in expected.items():
+        keys = {row_key(table, tables[table].row(i, named=True)) for i in rows}
+        found = set(result.quarantine.filter(pl.col("table") == table, pl.col("check") == check)["row_key"])
+        assert found == keys, (table, check)
+    assert expected[("sentences", "text_matches_document")], "the case should break some sentences"
+
+
+def test_sentence_ids_beyond_32_bits_are_still_found(clean: Tables) -> None:
+    big = 1 << 40
+    sentences = clean["sentences"].with_columns(pl.col("sentence_id") + big)
+    facts = clean["facts"].with_columns(pl.col("sentence_id") + big)
+    result = validate_tables({**clean, "sentences": sentences, "facts": facts}, RUN)
+    assert result.quarantine.height == 0, result.quarantine

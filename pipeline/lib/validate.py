@@ -23,9 +23,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandera.polars as pa
 import polars as pl
+import pyarrow
 from pandera.config import ValidationDepth, config_context
 
 from schemas.tables import (
@@ -108,21 +110,27 @@ def validate_tables(tables: dict[str, pl.DataFrame], run_id: str, *,
     for name in VALIDATED_TABLES:
         if name in tables:
             conformed[name], dropped[name] = conform(name, tables[name])
-    lookup = {**{name: conform(name, df)[0] for name, df in (references or {}).items() if name not in tables},
-              **conformed}
+    lookup = _Lookup({**{name: conform(name, df)[0] for name, df in (references or {}).items() if name not in tables},
+                      **conformed})
 
     valid: dict[str, pl.DataFrame] = {}
     quarantined: list[pl.DataFrame] = []
     checks: dict[str, TableValidation] = {}
     for name, df in conformed.items():
         spec = TABLES[name]
+        duplicated: dict[tuple[str, ...], Any] = {}
+        first = _first_copies(df, spec.key, duplicated)
         failures = pl.concat(
-            [_duplicate_rows(df), _model_failures(spec, df), *_cross_table_failures(name, df, lookup)],
+            [_failing(first, DUPLICATE_ROW, None), _model_failures(spec, df, first, duplicated),
+             *_cross_table_failures(name, _Rows(df, lookup))],
             how="vertical",
         )
         bad = failures["index"].unique()
-        keep = ~pl.int_range(df.height, eager=True, dtype=pl.Int64).is_in(bad.implode())
-        valid[name] = df.filter(keep)
+        if bad.len():
+            keep = ~pl.int_range(df.height, eager=True, dtype=pl.Int64).is_in(bad.implode())
+            valid[name] = df.filter(keep)
+        else:
+            valid[name] = df
         quarantined.append(_quarantine_rows(spec, df, failures, run_id))
         per_check = failures.unique(["index", "check"]).group_by("check").len().sort("check")
         checks[name] = TableValidation(
@@ -204,6 +212,10 @@ def _cast(table: str, series: pl.Series, target: pl.DataType) -> pl.Series:
 
 
 # --- checks -------------------------------------------------------------------------------------
+#
+# At 10,000 reports the tables hold ~3 M sentences and ~2 M facts: every check below works on
+# whole columns (expressions, gathers, one join or sorted search per pair of tables), never one
+# Python step per row.
 
 
 def _failures(index: pl.Series | list[int], check: str, column: str | None) -> pl.DataFrame:
@@ -212,154 +224,460 @@ def _failures(index: pl.Series | list[int], check: str, column: str | None) -> p
                         schema=_FAILURE_SCHEMA)
 
 
-def _failing(mask: pl.Series, check: str, column: str) -> pl.DataFrame:
+def _failing(mask: pl.Series, check: str, column: str | None) -> pl.DataFrame:
     """Failures for the rows where `mask` is False (null counts as a failure)."""
-    return _failures(mask.fill_null(False).not_().arg_true(), check, column)
+    index = mask.fill_null(False).not_().arg_true().cast(pl.Int64).alias("index")
+    return pl.DataFrame([index]).with_columns(
+        check=pl.lit(check, dtype=pl.String), column=pl.lit(column, dtype=pl.String))
 
 
-def _duplicate_rows(df: pl.DataFrame) -> pl.DataFrame:
-    if df.height == 0:
-        return _failures([], DUPLICATE_ROW, None)
-    return _failing(_first_copies(df), DUPLICATE_ROW, None)
+def _strictly_increasing(df: pl.DataFrame, columns: list[str]) -> bool:
+    """True when every row's `columns` sort strictly after the previous row's (so none repeats)."""
+    if any(not (df.schema[c].is_integer() or df.schema[c] == pl.String) for c in columns):
+        return False
+    later = pl.col(columns[-1]) > pl.col(columns[-1]).shift(1)
+    for c in reversed(columns[:-1]):
+        later = (pl.col(c) > pl.col(c).shift(1)) | ((pl.col(c) == pl.col(c).shift(1)) & later)
+    return bool(df.select(later.slice(1).fill_null(False).all()).item())
 
 
-def _first_copies(df: pl.DataFrame) -> pl.Series:
-    """True for each row that is not an exact copy of an earlier row."""
-    if df.height == 0:
-        return pl.Series([], dtype=pl.Boolean)
-    return df.select(pl.struct(pl.all()).is_first_distinct()).to_series()
+def _duplicated(df: pl.DataFrame, columns: list[str], memo: dict[tuple[str, ...], Any] | None = None
+                ) -> pl.Series | None:
+    """The rows whose `columns` occur more than once (polars' `is_duplicated`: nulls are equal), or
+    None when no row's do. Cheap proofs that none do come first: rows sorted strictly by the columns
+    (as producers write them), or no two rows with the same hash. `memo` keeps the answers for one
+    frame (the key's, asked for the copies and again for uniqueness)."""
+    if memo is not None:
+        if tuple(columns) not in memo:
+            memo[tuple(columns)] = _duplicated(df, columns)
+        return memo[tuple(columns)]
+    if df.height < 2 or _strictly_increasing(df, columns):
+        return None
+    values = pl.col(columns[0]) if len(columns) == 1 else pl.struct(columns)
+    if df.select(values.hash().n_unique()).item() == df.height:
+        return None
+    duplicated = df.select(values.is_duplicated()).to_series()
+    return duplicated if duplicated.any() else None
 
 
-def _model_failures(spec: TableSpec, df: pl.DataFrame) -> pl.DataFrame:
+def _first_copies(df: pl.DataFrame, key: tuple[str, ...], memo: dict[tuple[str, ...], Any]) -> pl.Series:
+    """True for each row that is not an exact copy of an earlier row.
+
+    Equal rows have equal keys, so only the rows whose key repeats (none, in a healthy table) are
+    compared whole: hashing every column of millions of rows, texts included, costs seconds.
+    """
+    first = pl.repeat(True, df.height, dtype=pl.Boolean, eager=True)
+    shared = _duplicated(df, list(key), memo)
+    if shared is not None:
+        copies = df.filter(shared).select(pl.struct(pl.all()).is_first_distinct().not_()).to_series()
+        first.scatter(shared.arg_true().filter(copies), False)
+    return first
+
+
+_SCHEMAS_WITHOUT_UNIQUENESS: dict[type, pa.DataFrameSchema] = {}
+
+
+def _schema_without_uniqueness(spec: TableSpec) -> pa.DataFrameSchema:
+    """The model's schema minus its uniqueness checks, which `_uniqueness_failures` makes: pandera
+    hashes every value of the column (seconds for 2 M fact ids) where a sorted table needs none."""
+    if spec.model not in _SCHEMAS_WITHOUT_UNIQUENESS:
+        schema = spec.model.to_schema()
+        lean = schema.update_columns({name: {"unique": False} for name, col in schema.columns.items() if col.unique})
+        lean.unique = None
+        _SCHEMAS_WITHOUT_UNIQUENESS[spec.model] = lean
+    return _SCHEMAS_WITHOUT_UNIQUENESS[spec.model]
+
+
+def _uniqueness_failures(schema: pa.DataFrameSchema, df: pl.DataFrame,
+                         memo: dict[tuple[str, ...], Any] | None) -> list[pl.DataFrame]:
+    """pandera's `field_uniqueness` (a column with `unique=True`) and `multiple_fields_uniqueness`
+    (the model's `unique` columns together): every row whose value occurs more than once."""
+    out = []
+    for name, col in schema.columns.items():
+        if col.unique and (duplicated := _duplicated(df, [name], memo)) is not None:
+            out.append(_failures(duplicated.arg_true(), "field_uniqueness", name))
+    if schema.unique and (duplicated := _duplicated(df, list(schema.unique), memo)) is not None:
+        out.append(_failures(duplicated.arg_true(), "multiple_fields_uniqueness", ",".join(schema.unique)))
+    return out
+
+
+def _model_failures(spec: TableSpec, df: pl.DataFrame, first: pl.Series,
+                    memo: dict[tuple[str, ...], Any]) -> pl.DataFrame:
     """Every failure of the pandera model, as (row index, check, column)."""
     # Exact copies are already quarantined as `duplicate_row`: checking uniqueness on the frame
     # with them would quarantine the first copy too.
-    first = _first_copies(df)
-    positions = first.arg_true().cast(pl.Int64)
+    has_copies = not bool(first.all())
+    checked = df.filter(first) if has_copies else df
     schema: pa.DataFrameSchema = spec.model.to_schema()
+    flat_unique = all(isinstance(c, str) for c in schema.unique or [])
+    # The answers about `df` hold for `checked` only when no copy was taken out.
+    found = _uniqueness_failures(schema, checked, None if has_copies else memo) if flat_unique else []
     try:
         with config_context(validation_enabled=True, validation_depth=ValidationDepth.SCHEMA_AND_DATA):
-            schema.validate(df.filter(first), lazy=True)
+            (_schema_without_uniqueness(spec) if flat_unique else schema).validate(checked, lazy=True)
     except pa.errors.SchemaErrors as err:
         cases = err.failure_cases
     else:
-        return _failures([], "", None)
-    whole_table = cases.filter(pl.col("index").is_null())
-    if whole_table.height:
-        problems = "; ".join(
-            f"column {r['column']!r}: {r['check']} ({r['failure_case']})" for r in whole_table.iter_rows(named=True))
-        raise SchemaMismatchError(f"table {spec.name!r} fails as a whole: {problems}")
-    row_check_columns = ROW_CHECK_COLUMNS.get(spec.name, {})
-    unique = ",".join(schema.unique or [])
+        cases = None
+    if cases is not None:
+        whole_table = cases.filter(pl.col("index").is_null())
+        if whole_table.height:
+            problems = "; ".join(f"column {r['column']!r}: {r['check']} ({r['failure_case']})"
+                                 for r in whole_table.iter_rows(named=True))
+            raise SchemaMismatchError(f"table {spec.name!r} fails as a whole: {problems}")
+        # The column a failure is reported under: a column check's own; for a check of the whole
+        # frame, the columns it looks at.
+        row_check_columns = ROW_CHECK_COLUMNS.get(spec.name, {})
+        check = pl.col("check")
+        column = (
+            pl.when(pl.col("schema_context") != "DataFrameSchema").then(pl.col("column"))
+            .when(check == "multiple_fields_uniqueness").then(pl.lit(",".join(schema.unique or [])))
+            .otherwise(check.replace_strict(row_check_columns, default=None, return_dtype=pl.String))
+        )
+        found.append(cases.select(index=pl.col("index").cast(pl.Int64), check=check.cast(pl.String),
+                                  column=column.cast(pl.String)))
+    failures = pl.concat([_failures([], "", None), *found], how="vertical")
+    if has_copies:  # positions in the frame without the copies → positions in `df`
+        failures = failures.with_columns(index=first.arg_true().cast(pl.Int64).gather(failures["index"]))
+    return failures
 
-    def column_of(context: str, column: str, check: str) -> str | None:
-        if context != "DataFrameSchema":
-            return column
-        if check == "multiple_fields_uniqueness":
-            return unique
-        return row_check_columns.get(check)
 
-    rows = [
-        (positions[int(r["index"])], r["check"], column_of(r["schema_context"], r["column"], r["check"]))
-        for r in cases.select("index", "check", "column", "schema_context").iter_rows(named=True)
-    ]
-    return pl.DataFrame(rows, schema=_FAILURE_SCHEMA, orient="row")
-
-
-def _cross_table_failures(name: str, df: pl.DataFrame, tables: dict[str, pl.DataFrame]) -> list[pl.DataFrame]:
+def _cross_table_failures(name: str, rows: _Rows) -> list[pl.DataFrame]:
     out = []
     for check in CROSS_TABLE_CHECKS.get(name, {}):
         column = CROSS_TABLE_CHECKS[name][check][0]
         implementation = _CROSS_CHECKS[(name, check)]
-        out.append(_failing(implementation(df, tables), check, column))
+        out.append(_failing(implementation(rows), check, column))
     return out
 
 
-def _need(tables: dict[str, pl.DataFrame], name: str, why: str) -> pl.DataFrame:
-    if name not in tables:
-        raise ValueError(f"checking {why} needs the {name!r} table: pass it to validate_tables")
-    return tables[name]
+class _Lookup:
+    """The tables that cross-table checks look at, and what is derived from them once per run, not
+    per check: every report id numbered (a row is then found by gathering by number, not by a
+    join on a string), each table's row per report, every sentence checked against its document."""
+
+    def __init__(self, tables: dict[str, pl.DataFrame]) -> None:
+        self.tables = tables
+        self._memo: dict[str, Any] = {}
+
+    def need(self, name: str, why: str) -> pl.DataFrame:
+        if name not in self.tables:
+            raise ValueError(f"checking {why} needs the {name!r} table: pass it to validate_tables")
+        return self.tables[name]
+
+    def _once(self, key: str, make: Callable[[], Any]) -> Any:
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]
+
+    def _report_numbers(self) -> pl.DataFrame:
+        """Every report id of the tables looked up (`report_id`, `_code`), in order of appearance."""
+        def make() -> pl.DataFrame:
+            ids = [self.tables[name]["report_id"] for name in ("reports", "documents", "sentences")
+                   if name in self.tables]
+            every = pl.concat(ids, rechunk=False) if ids else pl.Series("report_id", [], dtype=pl.String)
+            return (every.unique(maintain_order=True).drop_nulls().to_frame("report_id")
+                    .with_row_index("_code").rechunk())
+        return self._once("report_numbers", make)
+
+    def codes(self, df: pl.DataFrame) -> pl.Series:
+        """The number of each row's report (null for a null id or one no looked-up table has)."""
+        known = self._memo.setdefault("codes", {})
+        if id(df) not in known:  # the frame is kept with its codes, so that its id is not reused
+            known[id(df)] = (df, df.select("report_id").join(
+                self._report_numbers(), on="report_id", how="left", maintain_order="left")["_code"].rechunk())
+        return known[id(df)][1]
+
+    def _row_per_report(self, name: str, keep: str) -> pl.Series:
+        """By report number: the position of the `keep` (first or last) row of `name` with that report."""
+        def make() -> pl.Series:
+            table = self.tables[name]
+            rows = (pl.DataFrame({"code": self.codes(table)}).with_row_index("row")
+                    .drop_nulls("code").unique("code", keep=keep, maintain_order=True))
+            by_code = pl.repeat(None, self._report_numbers().height, dtype=pl.get_index_type(), eager=True)
+            return by_code.scatter(rows["code"], rows["row"]) if rows.height else by_code
+        return self._once(f"rows_per_report:{name}", make)
+
+    def report_rows(self, codes: pl.Series, why: str) -> pl.Series:
+        """For each report number, the first row of `reports` with that report (null when none)."""
+        self.need("reports", why)
+        return self._row_per_report("reports", "first").gather(codes)
+
+    def document_rows(self, codes: pl.Series, why: str) -> pl.Series:
+        """For each report number, the last row of `documents` with that report (as a dict built from
+        the rows would keep; null when none)."""
+        self.need("documents", why)
+        return self._row_per_report("documents", "last").gather(codes)
+
+    def documents(self, why: str) -> pl.DataFrame:
+        """Every document's text and its length in characters (`n_chars`, measured, not the column)."""
+        documents = self.need("documents", why)
+        return self._once("documents", lambda: documents.select("text", n_chars=pl.col("text").str.len_chars()))
+
+    def sentence_rows(self, df: pl.DataFrame, codes: pl.Series, why: str) -> pl.Series:
+        """For each row of `df`: the position of the first sentence with its (report_id, sentence_id),
+        or null (also for a null id, as in a join)."""
+        sentences = self.need("sentences", why)
+        keys: _SortedKeys = self._once("sentence_keys", lambda: _SortedKeys(sentences, self.codes(sentences)))
+        return keys.find(df, codes)
+
+    def sentences_match_documents(self, why: str) -> pl.Series:
+        """For every row of the `sentences` table: its text is the document's text at its offsets."""
+        sentences = self.need("sentences", why)
+        return self._once("sentences_match", lambda: _texts_match_documents(_Rows(sentences, self), why))
 
 
-def _report_known(df: pl.DataFrame, tables: dict[str, pl.DataFrame]) -> pl.Series:
-    reports = _need(tables, "reports", "report_known")
-    return df["report_id"].is_in(reports["report_id"].implode())
+class _SortedKeys:
+    """A table's (report_id, sentence_id) as one sortable integer (report number × 2³² + sentence id):
+    finding a row by its key is then a binary search, where a join on a string and an integer
+    column hashes both sides (seconds at millions of rows). When a sentence id is out of 0..2³¹
+    it joins instead."""
+
+    def __init__(self, table: pl.DataFrame, codes: pl.Series) -> None:
+        self.table = table
+        sentence_id = table["sentence_id"]
+        self.usable = sentence_id.null_count() == sentence_id.len() or (
+            sentence_id.min() >= 0 and sentence_id.max() < 1 << 31)
+        if self.usable:
+            keys = self._keys(codes, sentence_id).rename("key").to_frame().with_row_index("row").drop_nulls("key")
+            if not keys["key"].is_sorted():
+                keys = keys.sort("key", maintain_order=True)  # stable: the first row of a key stays first
+            self.sorted_keys, self.rows = keys["key"].rechunk(), keys["row"].rechunk()
+
+    @staticmethod
+    def _keys(codes: pl.Series, sentence_id: pl.Series) -> pl.Series:
+        frame = pl.DataFrame({"code": codes, "sentence_id": sentence_id.rechunk()})
+        in_range = (pl.col("sentence_id") >= 0) & (pl.col("sentence_id") < 1 << 31)
+        return frame.select(pl.when(in_range).then(
+            pl.col("code").cast(pl.Int64) * (1 << 32) + pl.col("sentence_id"))).to_series()
+
+    def find(self, df: pl.DataFrame, codes: pl.Series) -> pl.Series:
+        if not self.usable:
+            rows = self.table.select("report_id", "sentence_id").with_row_index("_row").unique(
+                ["report_id", "sentence_id"], keep="first", maintain_order=True)
+            return df.select("report_id", "sentence_id").join(
+                rows, on=["report_id", "sentence_id"], how="left", maintain_order="left")["_row"].rechunk()
+        if self.sorted_keys.len() == 0:
+            return pl.repeat(None, df.height, dtype=pl.get_index_type(), eager=True)
+        wanted = self._keys(codes, df["sentence_id"])
+        at = self.sorted_keys.search_sorted(wanted, side="left").clip(0, self.sorted_keys.len() - 1)
+        found = (self.sorted_keys.gather(at) == wanted).fill_null(False)
+        return pl.DataFrame({"found": found, "row": self.rows.gather(at)}).select(
+            pl.when("found").then("row")).to_series()
 
 
-def _texts(tables: dict[str, pl.DataFrame], why: str) -> dict[str, str]:
-    docs = _need(tables, "documents", why)
-    return {rid: text for rid, text in zip(docs["report_id"], docs["text"], strict=True) if rid is not None}
+def _chunked_like(template: pl.Series, series: pl.Series) -> pl.Series:
+    """`series` cut into `template`'s chunks. An expression over columns chunked differently
+    first copies them into one chunk each (the texts of 3 M sentences, every time); columns cut
+    alike are read where they are."""
+    lengths = template.chunk_lengths()
+    series = series.rechunk()
+    if len(lengths) <= 1:
+        return series
+    parts, offset = [], 0
+    for length in lengths:
+        parts.append(series.slice(offset, length))
+        offset += length
+    return pl.concat(parts, rechunk=False)
 
 
-def _span_text(texts: dict[str, str], rid: str | None, start: int | None, end: int | None) -> str | None:
-    """`text[start:end]` of the report, or None when the report or the offsets do not allow it."""
-    text = texts.get(rid) if rid is not None else None
-    if text is None or start is None or end is None or not 0 <= start <= end <= len(text):
-        return None
-    return text[start:end]
+class _Rows:
+    """One table's rows with the other tables' columns beside them, each found once for all its checks."""
+
+    def __init__(self, df: pl.DataFrame, lookup: _Lookup) -> None:
+        self.df = df
+        self.lookup = lookup
+        self._memo: dict[str, Any] = {}
+
+    def _once(self, key: str, make: Callable[[], Any]) -> Any:
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]
+
+    def codes(self) -> pl.Series:
+        return self._once("codes", lambda: self.lookup.codes(self.df))
+
+    def beside(self, columns: list[pl.Series]) -> pl.DataFrame:
+        """The table with `columns` (one value per row) added, chunked alike; nothing is copied."""
+        template = self.df.get_columns()[0] if self.df.width else columns[0]
+        return self.df.hstack([_chunked_like(template, c) for c in columns])
+
+    def _gathered(self, key: str, table: Callable[[], pl.DataFrame], row: Callable[[], pl.Series],
+                  columns: dict[str, str]) -> pl.DataFrame:
+        """The table with `_<key>_row` (the row of the other table, null when none) and that row's
+        `columns` (renamed) beside each row; made once."""
+        def make() -> pl.DataFrame:
+            found, other = row(), table()
+            return self.beside([found.alias(f"_{key}_row"),
+                                *(other[c].gather(found).alias(alias) for c, alias in columns.items())])
+        return self._once(key, make)
+
+    def with_report(self, why: str) -> pl.DataFrame:
+        """Beside each row: its report's region and years (the first row of `reports` with its id)."""
+        return self._gathered(
+            "report", lambda: self.lookup.need("reports", why), lambda: self.lookup.report_rows(self.codes(), why),
+            {"region": "_report_region", "review_year": "_review_year", "plan_year": "_plan_year"})
+
+    def with_document(self, why: str) -> pl.DataFrame:
+        """Beside each row: its document's text and length (the last row of `documents` with its id)."""
+        return self._gathered(
+            "document", lambda: self.lookup.documents(why), lambda: self.lookup.document_rows(self.codes(), why),
+            {"text": "_doc_text", "n_chars": "_doc_chars"})
+
+    def with_sentence(self, why: str) -> pl.DataFrame:
+        """Beside each row: its sentence's offsets and text (the first row with its key)."""
+        return self._gathered(
+            "sentence", lambda: self.lookup.need("sentences", why),
+            lambda: self.lookup.sentence_rows(self.df, self.codes(), why),
+            {"char_start": "_char_start", "char_end": "_char_end", "text": "_sentence_text"})
 
 
-def _text_matches_document(df: pl.DataFrame, tables: dict[str, pl.DataFrame]) -> pl.Series:
-    texts = _texts(tables, "text_matches_document")
-    ok = [
-        text is not None and _span_text(texts, rid, start, end) == text
-        for rid, start, end, text in zip(df["report_id"], df["char_start"], df["char_end"], df["text"], strict=True)
-    ]
-    return pl.Series(ok, dtype=pl.Boolean)
+def _report_known(rows: _Rows) -> pl.Series:
+    return rows.lookup.report_rows(rows.codes(), "report_known").is_not_null()
 
 
-def _with_sentence(df: pl.DataFrame, tables: dict[str, pl.DataFrame], why: str) -> pl.DataFrame:
-    sentences = _need(tables, "sentences", why).select(
-        "report_id", "sentence_id", "char_start", "char_end", _sentence_found=pl.lit(True))
-    sentences = sentences.unique(["report_id", "sentence_id"], keep="first", maintain_order=True)
-    return df.join(sentences, on=["report_id", "sentence_id"], how="left", maintain_order="left")
+def _text_matches_document(rows: _Rows) -> pl.Series:
+    if rows.df is rows.lookup.tables.get("sentences"):  # computed once: the facts' checks use it too
+        return rows.lookup.sentences_match_documents("text_matches_document")
+    return _texts_match_documents(rows, "text_matches_document")
 
 
-def _sentence_known(df: pl.DataFrame, tables: dict[str, pl.DataFrame]) -> pl.Series:
-    return _with_sentence(df, tables, "sentence_known")["_sentence_found"].is_not_null()
+def _texts_match_documents(rows: _Rows, why: str) -> pl.Series:
+    """`documents.text[char_start:char_end] == text` for every row (False when any is missing)."""
+    joined = rows.with_document(why)
+    start, end = pl.col("char_start"), pl.col("char_end")
+    # Cheap conditions first: a text of another length cannot match and is not cut out.
+    candidate = joined.select((
+        pl.col("text").is_not_null() & pl.col("_doc_text").is_not_null()
+        & (start >= 0) & (start <= end) & (end <= pl.col("_doc_chars"))
+        & (pl.col("text").str.len_chars() == end - start)
+    ).fill_null(False)).to_series()
+    ok = pl.repeat(False, joined.height, dtype=pl.Boolean, eager=True)
+    if not candidate.any():
+        return ok
+    part = joined.filter(candidate).select(
+        "text", "char_start", "char_end", "_document_row", "_doc_text", _index=candidate.arg_true())
+    in_order = pl.col("_document_row") > pl.col("_document_row").shift(1)
+    in_order = in_order | ((pl.col("_document_row") == pl.col("_document_row").shift(1)) & (start >= start.shift(1)))
+    if not part.select(in_order.slice(1).fill_null(False).all()).item():
+        part = part.sort("_document_row", "char_start", maintain_order=True)
+    same, proven = _match_in_reading_order(part)
+    ok.scatter(part["_index"].filter(same & proven), True)
+    unproven = part.filter(~proven)
+    if unproven.height:
+        cut = _char_slices(rows.lookup.tables["documents"]["text"], unproven["_document_row"],
+                           unproven["char_start"], unproven["char_end"])
+        same = (cut == unproven["text"].cast(pl.Binary)).fill_null(False)
+        ok.scatter(unproven["_index"].filter(same), True)
+    return ok
 
 
-def _span_inside_sentence(df: pl.DataFrame, tables: dict[str, pl.DataFrame]) -> pl.Series:
-    joined = _with_sentence(df, tables, "span_inside_sentence")
+def _match_in_reading_order(part: pl.DataFrame) -> tuple[pl.Series, pl.Series]:
+    """Whether each sentence's text is its document's text at its offsets (`same`), and whether
+    that answer is proven (`proven`); `part` is sorted by document and offset.
+
+    Characters are cut by byte offsets, found without reading the document: the byte offset of
+    a sentence is its character offset plus the extra bytes (beyond one per character) of the
+    sentences before it in the document, provided those sentences are the document's text at
+    their offsets and the characters between sentences (line ends, mostly) are one byte each
+    (ASCII). Both are checked, so the offset is proven up to the first sentence that differs or
+    gap that is not ASCII; the sentences after it (none, in a sound table) are cut by
+    `_char_slices`.
+    """
+    start, end, document = pl.col("char_start"), pl.col("char_end"), pl.col("_document_row")
+    first = pl.col("_first")
+
+    def before(x: pl.Expr) -> pl.Expr:  # the sum of x over the document's earlier rows
+        earlier = x.cum_sum() - x
+        return earlier - pl.when(first).then(earlier).forward_fill()
+
+    # Step by step (each step's columns materialized): one expression holding every step would
+    # repeat the earlier steps wherever it uses them.
+    text = pl.col("_doc_text").cast(pl.Binary)
+    steps = part.select(
+        "_doc_text", "text", start, end,
+        _first=(document != document.shift(1)).fill_null(True),
+        _n_bytes=pl.col("text").str.len_bytes().cast(pl.Int64),
+    ).with_columns(
+        _byte_start=start + before(pl.col("_n_bytes") - (end - start)),
+        _gap=start - pl.when(first).then(0).otherwise(end.shift(1)),
+    ).with_columns(
+        _gap_start=pl.when(first).then(0).otherwise((pl.col("_byte_start") + pl.col("_n_bytes")).shift(1)),
+        _same=(text.bin.slice(pl.col("_byte_start"), pl.col("_n_bytes")) == pl.col("text").cast(pl.Binary)
+               ).fill_null(False),
+    ).with_columns(
+        _gap_hex=text.bin.slice(pl.col("_gap_start"), pl.col("_gap").clip(lower_bound=0)).bin.encode("hex"),
+    ).with_columns(
+        _gap_ok=((pl.col("_gap") >= 0) & (
+            (pl.col("_gap") == 0) | ((pl.col("_gap_hex").str.len_bytes() == 2 * pl.col("_gap"))
+                                     & pl.col("_gap_hex").str.contains("^(?:[0-7][0-9a-f])*$"))
+        )).fill_null(False),
+    ).with_columns(_wrong=(~pl.col("_gap_ok") | ~pl.col("_same")).cast(pl.Int64))
+    proven = steps.select(pl.col("_gap_ok") & (before(pl.col("_wrong")) == 0)).to_series()
+    return steps["_same"], proven
+
+
+def _sentence_known(rows: _Rows) -> pl.Series:
+    return rows.with_sentence("sentence_known")["_sentence_row"].is_not_null()
+
+
+def _span_inside_sentence(rows: _Rows) -> pl.Series:
+    joined = rows.with_sentence("span_inside_sentence")
     return joined.select(
-        (pl.col("span_start") >= pl.col("char_start")) & (pl.col("span_end") <= pl.col("char_end"))
+        (pl.col("span_start") >= pl.col("_char_start")) & (pl.col("span_end") <= pl.col("_char_end"))
     ).to_series()
 
 
-def _span_inside_text(df: pl.DataFrame, tables: dict[str, pl.DataFrame]) -> pl.Series:
-    texts = _texts(tables, "span_inside_text")
-    ok = [
-        bool(_span_text(texts, rid, start, end))
-        for rid, start, end in zip(df["report_id"], df["span_start"], df["span_end"], strict=True)
-    ]
-    return pl.Series(ok, dtype=pl.Boolean)
+def _span_in_document() -> pl.Expr:
+    """`documents.text[span_start:span_end]` exists and is not empty (on rows beside their document)."""
+    start, end = pl.col("span_start"), pl.col("span_end")
+    return (pl.col("_doc_text").is_not_null() & (start >= 0) & (start < end)
+            & (end <= pl.col("_doc_chars"))).fill_null(False)
 
 
-def _evidence_contains_span(df: pl.DataFrame, tables: dict[str, pl.DataFrame]) -> pl.Series:
-    texts = _texts(tables, "evidence_contains_span")
-    ok = []
-    for rid, start, end, evidence in zip(df["report_id"], df["span_start"], df["span_end"], df["evidence"],
-                                         strict=True):
-        span = _span_text(texts, rid, start, end)
-        ok.append(bool(span) and evidence is not None and span in evidence)
-    return pl.Series(ok, dtype=pl.Boolean)
+def _span_inside_text(rows: _Rows) -> pl.Series:
+    return rows.with_document("span_inside_text").select(_span_in_document()).to_series()
 
 
-def _with_report(df: pl.DataFrame, tables: dict[str, pl.DataFrame], why: str) -> pl.DataFrame:
-    reports = _need(tables, "reports", why).select(
-        "report_id", pl.col("region").alias("_report_region"), "review_year", "plan_year", _found=pl.lit(True))
-    reports = reports.unique("report_id", keep="first", maintain_order=True)
-    return df.join(reports, on="report_id", how="left", maintain_order="left")
+def _evidence_contains_span(rows: _Rows) -> pl.Series:
+    """The span's text, `documents.text[span_start:span_end]`, is not empty and is in `evidence`.
+
+    The span is cut from the fact's sentence when that sentence is the document's text at its
+    offsets and holds the span (the same characters, cut from ~100 instead of ~30,000); from the
+    document otherwise."""
+    why = "evidence_contains_span"
+    joined = rows.with_sentence(why)
+    sentence_ok = rows.lookup.sentences_match_documents(why).gather(joined["_sentence_row"])
+    ss, se, cs, ce = pl.col("span_start"), pl.col("span_end"), pl.col("_char_start"), pl.col("_char_end")
+    joined = rows.beside([sentence_ok.alias("_sentence_ok")]).hstack(
+        joined.select("_char_start", "_char_end", "_sentence_text").get_columns())
+    via_sentence = joined.select(
+        (pl.col("_sentence_ok") & (cs <= ss) & (ss < se) & (se <= ce)).fill_null(False)).to_series()
+    span = joined.select(pl.when(via_sentence).then(
+        pl.col("_sentence_text").str.slice(ss - cs, se - ss)).alias("_span")).to_series()
+    rest = ~via_sentence
+    if rest.any():
+        beside = rows.with_document(why)
+        in_document = beside.select(_span_in_document()).to_series() & rest
+        if in_document.any():
+            part = beside.filter(in_document)
+            cut = _char_slices(rows.lookup.tables["documents"]["text"], part["_document_row"], part["span_start"],
+                               part["span_end"])
+            span = span.scatter(in_document.arg_true(), cut.cast(pl.String))
+    return rows.beside([span]).select((
+        pl.col("_span").is_not_null() & pl.col("evidence").str.contains(pl.col("_span"), literal=True)
+    ).fill_null(False)).to_series()
 
 
-def _region_matches_report(df: pl.DataFrame, tables: dict[str, pl.DataFrame]) -> pl.Series:
-    joined = _with_report(df, tables, "region_matches_report")
-    return joined.select(pl.col("region").eq_missing(pl.col("_report_region")) & pl.col("_found")).to_series()
+def _region_matches_report(rows: _Rows) -> pl.Series:
+    joined = rows.with_report("region_matches_report")
+    return joined.select(
+        pl.col("region").eq_missing(pl.col("_report_region")) & pl.col("_report_row").is_not_null()).to_series()
 
 
-def _period_near_report_years(df: pl.DataFrame, tables: dict[str, pl.DataFrame]) -> pl.Series:
-    joined = _with_report(df, tables, "period_near_report_years")
-    review, plan = pl.col("review_year").cast(pl.Int64), pl.col("plan_year").cast(pl.Int64)
+def _period_near_report_years(rows: _Rows) -> pl.Series:
+    joined = rows.with_report("period_near_report_years")
+    review, plan = pl.col("_review_year").cast(pl.Int64), pl.col("_plan_year").cast(pl.Int64)
     low = pl.min_horizontal(review, plan) - PERIOD_YEARS_BEFORE
     high = pl.max_horizontal(review, plan) + PERIOD_YEARS_AFTER
     period = pl.col("period").cast(pl.Int64)
@@ -367,19 +685,76 @@ def _period_near_report_years(df: pl.DataFrame, tables: dict[str, pl.DataFrame])
     return joined.select(((period >= low) & (period <= high)).fill_null(True)).to_series()
 
 
-def _result_not_after_plan_year(df: pl.DataFrame, tables: dict[str, pl.DataFrame]) -> pl.Series:
-    joined = _with_report(df, tables, "result_not_after_plan_year")
-    latest = pl.max_horizontal(pl.col("review_year").cast(pl.Int64), pl.col("plan_year").cast(pl.Int64))
+def _result_not_after_plan_year(rows: _Rows) -> pl.Series:
+    joined = rows.with_report("result_not_after_plan_year")
+    latest = pl.max_horizontal(pl.col("_review_year").cast(pl.Int64), pl.col("_plan_year").cast(pl.Int64))
     is_result = pl.col("status").is_in(RESULT_STATUSES)
     return joined.select(~is_result | (pl.col("period").cast(pl.Int64) <= latest).fill_null(True)).to_series()
 
 
-def _indicator_code_in_dictionary(df: pl.DataFrame, tables: dict[str, pl.DataFrame]) -> pl.Series:
-    codes = _need(tables, "indicators", "indicator_code_in_dictionary")["indicator_code"]
-    return df.select(pl.col("indicator_code").is_null() | pl.col("indicator_code").is_in(codes.implode())).to_series()
+def _indicator_code_in_dictionary(rows: _Rows) -> pl.Series:
+    codes = rows.lookup.need("indicators", "indicator_code_in_dictionary")["indicator_code"]
+    return rows.df.select(
+        pl.col("indicator_code").is_null() | pl.col("indicator_code").is_in(codes.implode())).to_series()
 
 
-_CROSS_CHECKS: dict[tuple[str, str], Callable[[pl.DataFrame, dict[str, pl.DataFrame]], pl.Series]] = {
+# --- cutting texts by character offsets ---------------------------------------------------------
+
+_SLICE_CHUNK_BYTES = 1 << 25
+
+
+def _char_slices(texts: pl.Series, doc: pl.Series, start: pl.Series, end: pl.Series) -> pl.Series:
+    """`texts[doc][start:end]` for every row, as UTF-8 bytes; offsets count characters (code
+    points), as Python's do. Every row must be in range: `0 <= start <= end <= len(text)`, text
+    not null.
+
+    Polars cuts a string by characters by walking it from its first byte, so cutting millions of
+    sentences out of 30 KB texts would walk terabytes. Instead the character offsets become byte
+    offsets, read from the positions of the bytes that start a character (all but the
+    continuation bytes 0b10xxxxxx), found once per text, a few MB of texts at a time; the bytes
+    are then cut where they are.
+    """
+    height = doc.len()
+    byte_start = pl.zeros(height, dtype=pl.Int64, eager=True)
+    byte_end = pl.zeros(height, dtype=pl.Int64, eager=True)
+    rows = pl.DataFrame({"doc": doc, "start": start, "end": end}).with_row_index("row")
+    used = rows["doc"].unique().sort()
+    size = texts.gather(used).str.len_bytes().cast(pl.Int64)
+    chunk_of = pl.DataFrame({"doc": used, "chunk": (size.cum_sum() - size) // _SLICE_CHUNK_BYTES})
+    # A text's position among the texts of its chunk, by its position in `texts`.
+    local = pl.repeat(None, texts.len(), dtype=pl.get_index_type(), eager=True)
+    for (_,), members in chunk_of.partition_by("chunk", as_dict=True).items():
+        local.scatter(members["doc"], pl.int_range(members.height, dtype=pl.get_index_type(), eager=True))
+    rows = rows.join(chunk_of, on="doc", how="left")
+    for (chunk,), part in rows.partition_by("chunk", as_dict=True).items():
+        members = texts.gather(chunk_of.filter(pl.col("chunk") == chunk)["doc"])
+        arrow = members.to_arrow()
+        if arrow.type != pyarrow.large_string():
+            arrow = arrow.cast(pyarrow.large_string())
+        _, offsets_buffer, data_buffer = arrow.buffers()
+        offsets = pl.Series(pyarrow.Array.from_buffers(
+            pyarrow.int64(), len(arrow) + 1, [None, offsets_buffer], offset=arrow.offset))
+        text_start = (offsets - offsets[0])[:-1]
+        n_chars = members.str.len_chars().cast(pl.Int64)
+        first_char = n_chars.cum_sum() - n_chars  # of each text, among the chunk's characters
+        n_bytes = int(offsets[-1] - offsets[0])
+        starts = pl.Series([], dtype=pl.Boolean)
+        if n_bytes:  # as int8, a continuation byte 0b10xxxxxx is -128..-65
+            data = pl.Series(pyarrow.Array.from_buffers(pyarrow.int8(), n_bytes, [None, data_buffer],
+                                                        offset=offsets[0]))
+            starts = data >= -64
+        starts.append(pl.Series([True]))  # one past the last character: where the last text ends
+        char_starts = starts.arg_true()
+        at = local.gather(part["doc"])
+        base, origin = first_char.gather(at), text_start.gather(at)
+        byte_start.scatter(part["row"], char_starts.gather(base + part["start"]).cast(pl.Int64) - origin)
+        byte_end.scatter(part["row"], char_starts.gather(base + part["end"]).cast(pl.Int64) - origin)
+    return pl.DataFrame({"text": texts.gather(doc), "start": byte_start, "end": byte_end}).select(
+        pl.col("text").cast(pl.Binary).bin.slice(pl.col("start"), pl.col("end") - pl.col("start"))
+    ).to_series()
+
+
+_CROSS_CHECKS: dict[tuple[str, str], Callable[[_Rows], pl.Series]] = {
     ("documents", "report_known"): _report_known,
     ("sentences", "report_known"): _report_known,
     ("sentences", "text_matches_document"): _text_matches_document,
@@ -421,21 +796,20 @@ def _quarantine_rows(spec: TableSpec, df: pl.DataFrame, failures: pl.DataFrame, 
     if failures.height == 0:
         return empty_quarantine()
     failures = failures.unique(maintain_order=True)
+    # Only the failing rows are turned into text: JSON of every row of a 3 M-row table is seconds.
+    index = failures["index"].unique().sort()
+    rows = df[index]
     key = pl.concat_str([pl.col(k).cast(pl.String).fill_null("null") for k in spec.key], separator="/")
-    rows = df.select(row_key=key, row=pl.struct(pl.all()).struct.json_encode())
+    text = rows.select(index=index, row_key=key, row=pl.struct(pl.all()).struct.json_encode())
     parts = []
     for (column,), group in failures.group_by("column", maintain_order=True):
-        values = _failure_values(df, column)
-        idx = group["index"]
-        parts.append(pl.DataFrame({
-            "table": [spec.name] * group.height,
-            "row_key": rows["row_key"].gather(idx),
-            "check": group["check"],
-            "column": group["column"],
-            "failure_value": values.gather(idx),
-            "run_id": [run_id] * group.height,
-            "row": rows["row"].gather(idx),
-        }, schema=quarantine_schema()))
+        values = text.select("index", failure_value=_failure_values(rows, column))
+        group = group.join(text, on="index", how="left", maintain_order="left").join(
+            values, on="index", how="left", maintain_order="left")
+        parts.append(group.select(
+            table=pl.lit(spec.name, dtype=pl.String), row_key="row_key", check="check", column="column",
+            failure_value="failure_value", run_id=pl.lit(run_id, dtype=pl.String), row="row",
+        ).cast(quarantine_schema()))
     return pl.concat(parts, how="vertical")
 
 
