@@ -310,6 +310,7 @@ def dagster_command(run_config: dict[str, Any] | None) -> list[str]:
 
 
 CODE_PATHS = ("pipeline", "schemas", "tests/gold", "dagster.yaml", "pyproject.toml")
+KEEP_SNAPSHOTS = 4  # older frozen copies of the code are deleted
 
 
 def snapshot_code() -> tuple[Path, str]:
@@ -339,6 +340,10 @@ def snapshot_code() -> tuple[Path, str]:
             dest.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(f, dest)
         (target / ".complete").write_text(version_id)
+    old = sorted(OUT_ROOT.glob("code-*"), key=lambda p: p.stat().st_mtime)[:-KEEP_SNAPSHOTS]
+    for stale in old:
+        if stale != target:
+            shutil.rmtree(stale, ignore_errors=True)
     return target, version_id
 
 
