@@ -700,6 +700,7 @@ def bench(n: int, opt: Options) -> BenchResult:
     print(f"pipeline (code {opt.code_version}) over {raw} ...", flush=True)
     args = (opt.code, opt.run_config, opt.workers, opt.stall_s, opt.timeout_s, opt.mp_start, opt.memory_limit_mb)
     _quiet(opt)
+    context["load_before"] = os.getloadavg()
     full = run_pipeline("full", run_dir, raw, *args)
     print(f"  full build: {full.wall_s:.1f} s, {full.status}", flush=True)
     incr = None
