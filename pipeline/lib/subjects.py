@@ -171,14 +171,7 @@ class SubjectResolver:
                     if not any(s <= m.start() < e for s, e in protected)]
             if len(cuts) + 1 != n:
                 continue
-            items, pos = [], 0
-            for m in cuts:
-                items.append(subject[pos:m.start()])
-                pos = m.end()
-            items.append(subject[pos:])
-            if any(not i.strip() for i in items):
-                return None
-            return self._share_head(items)
+            return self._cut(subject, cuts)
         return None
 
     def split_all(self, subject: str) -> list[str] | None:
@@ -189,6 +182,10 @@ class SubjectResolver:
                 if not any(s <= m.start() < e for s, e in protected)]
         if not cuts:
             return None
+        return self._cut(subject, cuts)
+
+    def _cut(self, subject: str, cuts: list[re.Match[str]]) -> list[str] | None:
+        """The pieces of `subject` between the cuts, sharing their head; None if a piece is empty."""
         items, pos = [], 0
         for m in cuts:
             items.append(subject[pos:m.start()])
