@@ -424,7 +424,13 @@ def _random_text_tables(seed: int) -> Tables:
 
 
 @pytest.mark.parametrize("seed", range(12))
-def test_text_checks_agree_with_python_slicing(seed: int) -> None:
+@pytest.mark.parametrize("small_pieces", [False, True], ids=["whole", "in-pieces"])
+def test_text_checks_agree_with_python_slicing(seed: int, small_pieces: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    if small_pieces:  # the work is cut into pieces of a few rows and a few hundred bytes of text
+        import pipeline.lib.validate as validate
+
+        monkeypatch.setattr(validate, "_MATCH_ROWS", 7)
+        monkeypatch.setattr(validate, "_SLICE_CHUNK_BYTES", 200)
     tables = _random_text_tables(seed)
     texts = dict(zip(tables["documents"]["report_id"], tables["documents"]["text"], strict=True))
     sentences, facts = tables["sentences"], tables["facts"]
