@@ -185,25 +185,26 @@ def _build(frames: dict[str, pl.DataFrame], build: Path) -> dict[str, int]:
     db_path = build / DUCKDB_NAME
     con = duckdb.connect(str(db_path), config={"storage_compatibility_version": DUCKDB_STORAGE_VERSION,
                                                "memory_limit": DUCKDB_MEMORY_LIMIT})
+    writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="parquet")
     try:
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="parquet") as writer:
-            written = [writer.submit(write_parquet, name, df, build / PARQUET_DIR / f"{name}.parquet")
-                       for name, df in frames.items()]
-            for name, df in frames.items():
-                _create_table(con, name, df.to_arrow(compat_level=pl.CompatLevel.newest()))
-                row_counts[name] = df.height
-            for name, sql in VIEW_SQL.items():
-                con.execute("BEGIN TRANSACTION")
-                con.execute(f"CREATE VIEW {name} AS {sql}")
-                _comment(con, name, "VIEW")
-                con.execute("COMMIT")
-                rows = check_view(name, con.sql(f"SELECT * FROM {name}").pl())
-                written.append(writer.submit(write_parquet, name, rows, build / PARQUET_DIR / f"{name}.parquet"))
-                row_counts[name] = rows.height
-            for future in written:
-                future.result()
+        written = [writer.submit(write_parquet, name, df, build / PARQUET_DIR / f"{name}.parquet")
+                   for name, df in frames.items()]
+        for name, df in frames.items():
+            _create_table(con, name, df.to_arrow(compat_level=pl.CompatLevel.newest()))
+            row_counts[name] = df.height
+        for name, sql in VIEW_SQL.items():
+            con.execute("BEGIN TRANSACTION")
+            con.execute(f"CREATE VIEW {name} AS {sql}")
+            _comment(con, name, "VIEW")
+            con.execute("COMMIT")
+            rows = check_view(name, con.sql(f"SELECT * FROM {name}").pl())
+            written.append(writer.submit(write_parquet, name, rows, build / PARQUET_DIR / f"{name}.parquet"))
+            row_counts[name] = rows.height
+        for future in written:
+            future.result()
         con.execute("CHECKPOINT")
     finally:
+        writer.shutdown(wait=True, cancel_futures=True)  # after a failure, the files not begun are not written
         con.close()
     manifest = {"tables": {name: row_counts[name] for name in sorted(row_counts)}}
     (build / BUILD_MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
