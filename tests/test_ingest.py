@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import datetime as dt
 from pathlib import Path
 
 import dagster as dg
@@ -135,3 +136,22 @@ def test_inventory_cache_reads_only_changed_files(seed_raw: dict[str, Path], mon
     (raw / "new.txt").write_text(SEED.replace("青岛", "日照"), encoding="utf-8")
     fourth = build_inventory(raw, cache=cache)
     assert read == ["new.txt"] and fourth.height == third.height + 1
+
+
+def test_manifest_cache_gives_the_same_entries_and_sees_every_change(seed_raw: dict[str, Path],
+                                                                      tmp_path: Path) -> None:
+    from pipeline.lib.manifest import load_manifest
+
+    raw, cache = seed_raw["raw"], tmp_path / "manifest-cache.json"
+    parsed = load_manifest(raw)
+    assert load_manifest(raw, cache=cache) == parsed and cache.is_file()
+    assert load_manifest(raw, cache=cache) == parsed  # from the cache: dates are dates again
+    assert any(isinstance(e.get("publish_date"), dt.date) for e in parsed.values())
+    manifest = raw / "manifest.yaml"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace("青岛市", "日照市", 1), encoding="utf-8")
+    changed = load_manifest(raw, cache=cache)
+    assert changed != parsed and changed == load_manifest(raw)
+    victim = next(iter(changed))
+    (raw / victim).unlink()
+    with pytest.raises(ManifestError, match="no such file"):
+        load_manifest(raw, cache=cache)
