@@ -60,17 +60,6 @@ def batches(items: Sequence[T], size: int = BATCH_SIZE) -> list[list[T]]:
     return [list(items[i : i + size]) for i in range(0, len(items), size)]
 
 
-def split_by_batches(frame: pl.DataFrame, ids: list[list[str]]) -> list[pl.DataFrame]:
-    """The rows of `frame` for each batch of report ids, in one pass (not one filter per batch,
-    which is quadratic: 150 batches × 3 M sentence rows at 10,000 reports)."""
-    batch_of = pl.DataFrame({"report_id": [r for b in ids for r in b],
-                             "_batch": [i for i, b in enumerate(ids) for _ in b]},
-                            schema={"report_id": pl.String, "_batch": pl.Int64})
-    parts = frame.join(batch_of, on="report_id", how="inner", maintain_order="left").partition_by(
-        "_batch", as_dict=True, include_key=False)
-    return [parts.get((i,), frame.clear()) for i in range(len(ids))]
-
-
 def run_batches(fn: Callable[..., T], jobs: Iterable[tuple], n_workers: int | None = None) -> list[T]:
     """`fn(*job)` for every job, in order; in a process pool when there is more than one job and worker."""
     jobs = list(jobs)

@@ -43,6 +43,7 @@ import pyarrow
 import pyarrow.parquet as pq
 from pandera.config import ValidationDepth, config_context
 
+from pipeline.lib.ordering import sorted_by
 from pipeline.lib.validate import conform, empty_quarantine
 from pipeline.lib.warehouse_views import VIEW_SQL
 from schemas.docs import data_dictionary_frame
@@ -148,25 +149,7 @@ def prepare_tables(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
 
 def sort_rows(name: str, df: pl.DataFrame) -> pl.DataFrame:
     """Rows in the table's publishing order: the same rows always come out in the same order."""
-    by = list(TABLES[name].sort_by)
-    if in_order(df, by):  # the producers hand most tables over sorted: sorting 3 M rows again costs seconds
-        return df
-    return df.sort(by, nulls_last=True, maintain_order=True)
-
-
-def in_order(df: pl.DataFrame, by: list[str]) -> bool:
-    """True when the rows are already in `df.sort(by, nulls_last=True)` order, so that a stable sort
-    would leave them as they are. One comparison of each row with the one before."""
-    if df.height < 2:
-        return True
-    if not all(df.schema[c].is_integer() or df.schema[c] in (pl.String, pl.Boolean, pl.Date) for c in by):
-        return False  # a float's NaN, a list: leave it to the sort
-    before: pl.Expr | None = None  # the row sorts before the previous one
-    for column in reversed(by):
-        value, previous = pl.col(column), pl.col(column).shift(1)
-        less = ((value < previous).fill_null(False) | (value.is_not_null() & previous.is_null()))
-        before = less if before is None else less | (value.eq_missing(previous) & before)
-    return not df.select(before.slice(1).any()).item()
+    return sorted_by(df, list(TABLES[name].sort_by))
 
 
 # --- building -----------------------------------------------------------------------------------

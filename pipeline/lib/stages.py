@@ -15,6 +15,7 @@ import polars as pl
 
 from pipeline.lib import batch
 from pipeline.lib.inventory import read_raw_file
+from pipeline.lib.ordering import sorted_by
 
 NORMALIZE_INPUTS = ("sha256", "report_type", "review_year", "plan_year")
 EXTRACT_INPUTS = ("sha256", "region", "region_level", "report_type", "review_year", "plan_year",
@@ -68,24 +69,35 @@ def normalize_reports(reports: pl.DataFrame, raw: Path, previous: dict[str, pl.D
     schemas = normalized_schemas()
     parts = [{name: batch.previous_rows(previous.get(name), keep, schemas[name]) for name in NORMALIZED_TABLES}]
     parts += batch.run_batches(normalize_batch, [(str(raw), b) for b in batch.batches(todo)])
-    tables = {name: pl.concat([p[name] for p in parts], how="vertical").sort(_key(name))
-              for name in NORMALIZED_TABLES}
+    tables = {name: _combined([p[name] for p in parts], name) for name in NORMALIZED_TABLES}
     batch.write_ledger(ledger_path, current, tables["documents"])
     return StageRun(tables, n_computed=len(todo), n_reused=len(keep))
 
 
-def _key(table: str) -> list[str]:
-    return {"documents": ["report_id"], "sentences": ["report_id", "sentence_id"],
-            "normalization_edits": ["report_id", "edit_id"], "facts": ["report_id", "span_start", "fact_id"]}[table]
+_KEYS = {"documents": ["report_id"], "sentences": ["report_id", "sentence_id"],
+         "normalization_edits": ["report_id", "edit_id"], "facts": ["report_id", "span_start", "fact_id"]}
 
 
-def extract_batch(rows: list[dict[str, Any]], documents: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
-    """Extract the facts of a batch of reports from their normalized text and sentences."""
+def _combined(parts: list[pl.DataFrame], table: str) -> pl.DataFrame:
+    """The kept and the computed rows as one table in key order. Sorted only when needed: in a
+    full build the batches come back in report order, and a sort would copy the table again."""
+    return sorted_by(pl.concat(parts, how="vertical", rechunk=False), _KEYS[table])
+
+
+def extract_batch(rows: list[dict[str, Any]], documents: pl.LazyFrame, sentences: pl.LazyFrame) -> pl.DataFrame:
+    """Extract the facts of a batch of reports from their normalized text and sentences.
+
+    The worker reads only its own reports' rows: the inputs are scans of Parquet files sorted by
+    report, so the filter skips the other reports' row groups by their statistics, and the
+    parent never holds (or pickles) a copy of the tables for each batch.
+    """
     from pipeline.lib.facts import FACT_COLUMNS, extract_facts
     from pipeline.lib.normalize import Sentence
 
-    texts = dict(documents.select("report_id", "text").iter_rows())
-    by_report = sentences.partition_by("report_id", as_dict=True, maintain_order=True)
+    ids = [row["report_id"] for row in rows]
+    mine = pl.col("report_id").is_in(ids)
+    texts = dict(documents.filter(mine).select("report_id", "text").collect().iter_rows())
+    by_report = sentences.filter(mine).collect().partition_by("report_id", as_dict=True, maintain_order=True)
     fields = list(Sentence.__dataclass_fields__)
     out: list[dict[str, Any]] = []
     for row in rows:
@@ -97,22 +109,25 @@ def extract_batch(rows: list[dict[str, Any]], documents: pl.DataFrame, sentences
     return pl.DataFrame(out, schema=FACT_COLUMNS)
 
 
-def extract_reports(reports: pl.DataFrame, documents: pl.DataFrame, sentences: pl.DataFrame,
-                    previous: pl.DataFrame | None, ledger_path: Path) -> StageRun:
-    """`facts` for every normalized report."""
+def extract_reports(reports: pl.DataFrame, documents: pl.LazyFrame | pl.DataFrame,
+                    sentences: pl.LazyFrame | pl.DataFrame, previous: pl.DataFrame | None,
+                    ledger_path: Path) -> StageRun:
+    """`facts` for every normalized report.
+
+    `documents` and `sentences` are best passed as scans (`pl.scan_parquet`): each worker then
+    reads its own slice. In-memory frames work too, but each batch's job carries a copy.
+    """
     from pipeline.lib.facts import FACT_COLUMNS
 
-    normalized = set(documents["report_id"].to_list())
+    documents, sentences = documents.lazy(), sentences.lazy()
+    normalized = set(documents.select("report_id").collect()["report_id"].to_list())
     rows = [r for r in _ok_rows(reports) if r["report_id"] in normalized]
     # The normalized text is a function of the sha256 and the code version, both in the fingerprint.
     current = {r["report_id"]: batch.fingerprint(r, EXTRACT_INPUTS) for r in rows}
     keep = batch.reusable(batch.read_ledger(ledger_path), current, previous)
     todo = [r for r in rows if r["report_id"] not in keep]
-    todo_batches = batch.batches(todo)
-    ids = [[r["report_id"] for r in b] for b in todo_batches]
-    jobs = list(zip(todo_batches, batch.split_by_batches(documents, ids), batch.split_by_batches(sentences, ids),
-                    strict=True))
+    jobs = [(b, documents, sentences) for b in batch.batches(todo)]
     parts = [batch.previous_rows(previous, keep, FACT_COLUMNS), *batch.run_batches(extract_batch, jobs)]
-    facts = pl.concat(parts, how="vertical").sort(_key("facts"))
+    facts = _combined(parts, "facts")
     batch.write_ledger(ledger_path, current, facts)
     return StageRun({"facts": facts}, n_computed=len(todo), n_reused=len(keep))

@@ -18,8 +18,8 @@ from pipeline.lib.stages import extract_reports
                 "signed value, unit, bound, stretch, status and period, with the offsets of the number in "
                 "the normalized text and the clause it was read from.",
 )
-def facts(context: dg.AssetExecutionContext, reports: pl.DataFrame, documents: pl.DataFrame,
-          sentences: pl.DataFrame):
+def facts(context: dg.AssetExecutionContext, reports: pl.DataFrame, documents: pl.LazyFrame,
+          sentences: pl.LazyFrame):
     previous = None if not reuse_cached(context) else read_previous(asset_dir("facts")).get("frame")
     run = extract_reports(reports, documents, sentences, previous, ledger_path("extract"))
     frame = run.tables["facts"]

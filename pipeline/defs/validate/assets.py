@@ -36,7 +36,7 @@ def validate(context: dg.AssetExecutionContext, reports: pl.DataFrame, documents
         "documents": documents, "sentences": sentences, "normalization_edits": normalization_edits,
         "facts": facts, "indicators": indicators,
     }
-    result = validate_tables(tables, run_id=context.run_id)
+    result = validate_tables(tables, run_id=context.run.run_id)
     if result.n_quarantined:
         context.log.warning(failures_summary(result))
     counts = {name: check.n_quarantined for name, check in result.checks.items()}
