@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import typing
 from pathlib import Path
 
 import dagster as dg
@@ -15,9 +16,10 @@ class FrameStore(dg.ConfigurableIOManager):
     """Keeps each asset's polars frame (or dict of frames) as Parquet under `warehouse/.work/assets`.
 
     Intermediates live beside the published warehouse, never in it: users only ever read what
-    the publish step swapped in whole. An input annotated `pl.LazyFrame` is a scan of the file,
-    not the table in memory: the facts step hands it to its workers, which each read only their
-    own reports' rows (the dagster-polars convention).
+    the publish step swapped in whole. An input annotated `pl.LazyFrame` (or `dict[str, pl.LazyFrame]`)
+    is a scan of the file, not the table in memory (the dagster-polars convention): the facts step
+    hands it to its workers, which each read only their own reports' rows, and the publish step
+    reads one table at a time.
     """
 
     def _path(self, key: dg.AssetKey) -> Path:
@@ -42,7 +44,8 @@ class FrameStore(dg.ConfigurableIOManager):
         if not path.exists():
             raise FileNotFoundError(f"{context.asset_key.to_user_string()} has not been materialized yet "
                                     f"(nothing at {path}): materialize it first, or materialize everything")
-        lazy = context.dagster_type.typing_type is pl.LazyFrame
+        hint = context.dagster_type.typing_type  # `pl.LazyFrame`, or `dict[str, pl.LazyFrame]`
+        lazy = pl.LazyFrame in (hint, *typing.get_args(hint))
         read = pl.scan_parquet if lazy else pl.read_parquet
         frames = {p.stem: read(p) for p in sorted(path.glob("*.parquet"))}
         return frames if (path / ".dict").read_text() == "1" else frames["frame"]

@@ -97,15 +97,20 @@ class PublishResult:
     n_bytes: dict[str, int]
 
 
-def publish_warehouse(tables: dict[str, pl.DataFrame], warehouse: Path) -> PublishResult:
+Frame = pl.DataFrame | pl.LazyFrame
+
+
+def publish_warehouse(tables: dict[str, Frame], warehouse: Path) -> PublishResult:
     """Publish every table (and the views) as Parquet and DuckDB, then swap the build in.
 
     `tables` holds the validated source tables (`reports`, `documents`, `sentences`,
     `normalization_edits`, `facts`, `indicators`) and optionally `quarantine` (an empty one is
     published otherwise, so the table always exists). Raises `PublishError` (or the underlying
     error) before the swap when anything fails; the previous warehouse then stays as it was.
+    A table may be a LazyFrame (a scan of the validated Parquet): it is then read only when its
+    turn comes and let go after, so that one table at a time is in memory.
     """
-    frames = prepare_tables(tables)
+    frames = tables_to_publish(tables)
     warehouse = Path(warehouse)
     warehouse.mkdir(parents=True, exist_ok=True)
     with _publish_lock(warehouse):
@@ -131,10 +136,10 @@ def publish_warehouse(tables: dict[str, pl.DataFrame], warehouse: Path) -> Publi
     )
 
 
-def prepare_tables(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
-    """The tables to publish, in the contract's columns, dtypes and row order, plus the quarantine
-    and the data dictionary. A missing source table is an error, not an empty table: a warehouse
-    that silently lacks `facts` would look complete."""
+def tables_to_publish(tables: dict[str, Frame]) -> dict[str, Frame]:
+    """The tables to publish, in publishing order, plus the quarantine and the data dictionary.
+    A missing source table is an error, not an empty table: a warehouse that silently lacks
+    `facts` would look complete."""
     missing = [name for name in SOURCE_TABLES if name not in tables]
     if missing:
         raise PublishError(f"cannot publish without the table(s) {missing}")
@@ -144,7 +149,13 @@ def prepare_tables(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
     frames = {name: tables[name] for name in SOURCE_TABLES}
     frames["quarantine"] = tables.get("quarantine", empty_quarantine())
     frames["data_dictionary"] = data_dictionary_frame()
-    return {name: sort_rows(name, conform(name, df)[0]) for name, df in frames.items()}
+    return frames
+
+
+def prepare_table(name: str, frame: Frame) -> pl.DataFrame:
+    """One table in the contract's columns, dtypes and row order."""
+    df = frame.collect() if isinstance(frame, pl.LazyFrame) else frame
+    return sort_rows(name, conform(name, df)[0])
 
 
 def sort_rows(name: str, df: pl.DataFrame) -> pl.DataFrame:
@@ -155,13 +166,14 @@ def sort_rows(name: str, df: pl.DataFrame) -> pl.DataFrame:
 # --- building -----------------------------------------------------------------------------------
 
 
-def _build(frames: dict[str, pl.DataFrame], build: Path) -> dict[str, int]:
+def _build(frames: dict[str, Frame], build: Path) -> dict[str, int]:
     """Write the Parquet files and the DuckDB file of one build; return row counts.
 
-    A writer thread writes each table's Parquet file while DuckDB (with its own threads) copies
-    the same table in. DuckDB reads the frame's own buffers (Arrow string views, no copy); the
-    Parquet file is made one row group at a time: at 10,000 reports the tables hold ~1 GB of
-    text, and whole-table Arrow copies of it doubled the memory.
+    One table at a time: a writer thread writes its Parquet file while DuckDB (with its own
+    threads) copies the same table in, and the next table is read only when both are done. DuckDB
+    reads the frame's own buffers (Arrow string views, no copy); the Parquet file is made one row
+    group at a time: at 10,000 reports the tables hold ~1 GB of text, and whole-table Arrow
+    copies of it doubled the memory.
     """
     (build / PARQUET_DIR).mkdir()
     row_counts: dict[str, int] = {}
@@ -170,10 +182,12 @@ def _build(frames: dict[str, pl.DataFrame], build: Path) -> dict[str, int]:
                                                "memory_limit": DUCKDB_MEMORY_LIMIT})
     writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="parquet")
     try:
-        written = [writer.submit(write_parquet, name, df, build / PARQUET_DIR / f"{name}.parquet")
-                   for name, df in frames.items()]
-        for name, df in frames.items():
+        written = []
+        for name, frame in frames.items():
+            df = prepare_table(name, frame)
+            parquet = writer.submit(write_parquet, name, df, build / PARQUET_DIR / f"{name}.parquet")
             _create_table(con, name, df.to_arrow(compat_level=pl.CompatLevel.newest()))
+            parquet.result()
             row_counts[name] = df.height
         for name, sql in VIEW_SQL.items():
             con.execute("BEGIN TRANSACTION")

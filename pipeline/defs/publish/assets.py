@@ -16,7 +16,7 @@ from pipeline.lib.publish import publish_warehouse
                 "tables, the views target_vs_actual and indicator_series, a data_dictionary and the "
                 "quarantine. Built beside the old one and swapped in only when complete.",
 )
-def warehouse(context: dg.AssetExecutionContext, validated_tables: dict[str, pl.DataFrame],
+def warehouse(context: dg.AssetExecutionContext, validated_tables: dict[str, pl.LazyFrame],
               quarantine: pl.DataFrame):
     target = warehouse_dir()
     with user_errors(context):
