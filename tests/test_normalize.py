@@ -27,6 +27,7 @@ from pipeline.lib.normalize import (
     sentence_rows,
     to_raw_offset,
 )
+from schemas.tables import CODE_PATTERN
 
 RAW = Path(__file__).resolve().parents[1] / "raw"
 SEEDS = sorted(p.name for p in RAW.glob("*.txt"))
@@ -161,6 +162,17 @@ def test_publish_date_in_web_chrome_becomes_metadata() -> None:
     assert "发布日期" not in r.text and "字体大小" not in r.text and "扫一扫" not in r.text
     assert r.text.startswith("关于青岛市2023年国民经济和社会发展计划执行情况")
     assert {e.kind for e in r.edits if "青岛政务网" in e.raw_text} == {"chrome"}
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"], ids=["lf", "crlf"])
+def test_chrome_after_a_short_title_goes_as_one_edit_with_one_code(newline: str) -> None:
+    # With Windows line ends, the whitespace and chrome edits overlap and merge into one.
+    text = newline.join(["某市人民政府工作报告", "某市政务网 发布日期 : 2012-02-14", "各位代表：",
+                         "现在，我代表市人民政府作工作报告。", ""])
+    r = normalize_report(text, report_type="government_work_report", review_year=2011, plan_year=2012)
+    assert "政务网" not in r.text and r.metadata["publish_date"] == dt.date(2012, 2, 14)
+    assert [e.kind for e in r.edits if "政务网" in e.raw_text] == ["chrome"]
+    assert all(re.fullmatch(CODE_PATTERN, e.kind) for e in r.edits), [e.kind for e in r.edits]
 
 
 def test_acronyms_lost_plus_and_stray_english_are_restored() -> None:

@@ -6,7 +6,8 @@ stages one flat, ordered list of edits explains the whole difference: concatenat
 between edits with their replacements gives the normalized text, and any offset maps back.
 
 When a later change touches an earlier edit's replacement (e.g. a width-folded `　` that the
-whitespace stage then drops), the two become one edit whose `kind` names both (`width+whitespace`);
+whitespace stage then drops), the two become one edit, whose `kind` is that of the member that
+touched the most text (one code, so that the column stays filterable and within its schema);
 edits that merely touch at a boundary stay apart.
 """
 
@@ -150,18 +151,13 @@ class EditLog:
                 p = ch.end
             rep_parts.append(text[p:B])
             rep = "".join(rep_parts)
-            kind_list: list[str] = []
-            members = sorted([(e[0], e[1], 0, e[4]) for e in cl_old] + [(x.start, x.end, 1, x.kind) for x in cl_ch])
-            for m in members:
-                for kd in m[3].split("+"):
-                    if kd not in kind_list:
-                        kind_list.append(kd)
+            kind = _merged_kind(cl_old, cl_ch)
             pieces.append(text[pos:A])
             pieces.append(rep)
             pos = B
             ns = A + delta
             if self.raw[ra:rb] != rep:
-                new_edits.append((ns, ns + len(rep), ra, rb, "+".join(kind_list), rep))
+                new_edits.append((ns, ns + len(rep), ra, rb, kind, rep))
             delta += len(rep) - (B - A)
         if i < n_old:
             new_edits.extend(
@@ -224,3 +220,12 @@ class OffsetMap:
         if raw_offset < e.raw_end:
             return e.norm_start + min(raw_offset - e.raw_start, e.norm_end - e.norm_start)
         return raw_offset - e.raw_end + e.norm_end
+
+
+def _merged_kind(old: list[tuple[int, int, int, int, str, str]], changes: list[Change]) -> str:
+    """The one kind of edits merged because they overlap: that of the member that touched the
+    most text (an earlier edit by its raw passage, a change by the passage it rewrites), the
+    first in the text among equals. A joined code such as `whitespace+chrome` broke the table's
+    code pattern, and the merged passage is mostly the widest member's work."""
+    members = sorted([(e[0], e[2] - e[3], e[4]) for e in old] + [(c.start, c.start - c.end, c.kind) for c in changes])
+    return min(members, key=lambda m: m[1])[2]
