@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -243,6 +244,26 @@ def test_each_check_quarantines_its_bad_row(clean: Tables, table: str, check: st
     assert not result.checks[table].passed
     # the row is moved, not lost: its content is in the quarantine
     assert q["row"].str.json_decode().struct.field(TABLES[table].key[0]).is_in([bad_row[TABLES[table].key[0]]]).any()
+
+
+@pytest.mark.parametrize(("table", "check", "column", "breakage", "index"), CASES,
+                         ids=[f"{c[0]}:{c[1]}:{c[2]}" for c in CASES])
+def test_scans_validate_as_frames_in_memory_do(clean: Tables, tmp_path: Path, table: str, check: str,
+                                               column: str | None, breakage: Callable[[Tables], Tables],
+                                               index: int) -> None:
+    # The pipeline hands the large tables over as scans of Parquet: the answer must not change.
+    broken = breakage(clean)
+    scans = {}
+    for name, df in broken.items():
+        df.write_parquet(tmp_path / f"{name}.parquet")
+        scans[name] = pl.scan_parquet(tmp_path / f"{name}.parquet")
+    in_memory, scanned = validate_tables(broken, RUN), validate_tables(scans, RUN)
+    assert scanned.quarantine.filter(pl.col("table") == table, pl.col("check") == check).height
+    assert scanned.quarantine.equals(in_memory.quarantine)
+    assert scanned.checks == in_memory.checks
+    for name, df in in_memory.tables.items():
+        assert isinstance(scanned.tables[name], pl.LazyFrame)
+        assert scanned.tables[name].collect().equals(df), name
 
 
 def test_every_declared_check_has_a_failing_case() -> None:

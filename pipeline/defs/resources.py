@@ -34,7 +34,10 @@ class FrameStore(dg.ConfigurableIOManager):
         tmp.mkdir(parents=True)
         frames = obj if isinstance(obj, dict) else {"frame": obj}
         for name, frame in frames.items():
-            frame.write_parquet(tmp / f"{name}.parquet")
+            if isinstance(frame, pl.LazyFrame):  # a scan of another asset's file, less some rows: streamed
+                frame.sink_parquet(tmp / f"{name}.parquet")
+            else:
+                frame.write_parquet(tmp / f"{name}.parquet")
         (tmp / ".dict").write_text("1" if isinstance(obj, dict) else "0")
         shutil.rmtree(path, ignore_errors=True)
         tmp.rename(path)

@@ -35,9 +35,9 @@ def normalize(context: dg.AssetExecutionContext, reports: pl.DataFrame):
         frame = run.tables[name]
         extra = {"reports_computed": run.n_computed, "reports_reused": run.n_reused}
         if name == "sentences" and frame.height:
-            roles = frame.group_by("section_role").len().sort("section_role")
+            roles = frame.lazy().group_by("section_role").len().sort("section_role").collect()
             extra["sentences_by_role"] = dg.MetadataValue.json(dict(roles.iter_rows()))
         if name == "normalization_edits" and frame.height:
-            kinds = frame.group_by("kind").len().sort("kind")
+            kinds = frame.lazy().group_by("kind").len().sort("kind").collect()
             extra["edits_by_kind"] = dg.MetadataValue.json(dict(kinds.iter_rows()))
         yield dg.Output(frame, output_name=name, metadata=table_metadata(frame, **extra))

@@ -28,9 +28,10 @@ _CHECKS = [dg.AssetCheckSpec(f"{table}_rows_valid", asset="validated_tables",
     check_specs=_CHECKS,
     name="validate",
 )
-def validate(context: dg.AssetExecutionContext, reports: pl.DataFrame, documents: pl.DataFrame,
-             sentences: pl.DataFrame, normalization_edits: pl.DataFrame, facts: pl.DataFrame,
+def validate(context: dg.AssetExecutionContext, reports: pl.DataFrame, documents: pl.LazyFrame,
+             sentences: pl.LazyFrame, normalization_edits: pl.LazyFrame, facts: pl.LazyFrame,
              indicators: pl.DataFrame):
+    # The large tables as scans: validated one at a time, their valid rows streamed to their files.
     tables = {
         "reports": published_reports(reports, documents, sentences, facts),
         "documents": documents, "sentences": sentences, "normalization_edits": normalization_edits,
