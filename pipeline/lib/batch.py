@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 
 import polars as pl
 
+from pipeline.lib.frames import rows_per_report
 from pipeline.lib.paths import PROJECT_ROOT
 
 T = TypeVar("T")
@@ -103,22 +104,16 @@ def reusable(ledger: pl.DataFrame, current: dict[str, str], previous: pl.DataFra
     """
     if previous is None or ledger.is_empty() or "report_id" not in previous.columns:
         return set()
-    counts = rows_per_report(previous)
+    counts = dict(rows_per_report(previous).iter_rows())
     return {
         rid for rid, fp, n in ledger.iter_rows()
         if current.get(rid) == fp and counts.get(rid, 0) == n
     }
 
 
-def rows_per_report(frame: pl.DataFrame) -> dict[str, int]:
-    """How many rows each report has. Lazy, so that only `report_id` is read: the eager
-    group_by took +380 MB over the 3 M sentences of 10,000 reports."""
-    return dict(frame.lazy().group_by("report_id").len().collect().iter_rows())
-
-
 def write_ledger(path: Path, fingerprints: dict[str, str], rows: pl.DataFrame) -> None:
     """Record the fingerprints and row counts of this run's output."""
-    counts = rows_per_report(rows)
+    counts = dict(rows_per_report(rows).iter_rows())
     ledger = pl.DataFrame(
         {"report_id": list(fingerprints), "fingerprint": list(fingerprints.values()),
          "n_rows": [counts.get(rid, 0) for rid in fingerprints]}, schema=LEDGER_SCHEMA,

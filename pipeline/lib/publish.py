@@ -43,7 +43,7 @@ import pyarrow
 import pyarrow.parquet as pq
 from pandera.config import ValidationDepth, config_context
 
-from pipeline.lib.ordering import sorted_by
+from pipeline.lib.frames import Frame, sorted_by
 from pipeline.lib.validate import conform, empty_quarantine
 from pipeline.lib.warehouse_views import VIEW_SQL
 from schemas.docs import data_dictionary_frame
@@ -95,9 +95,6 @@ class PublishResult:
     parquet: dict[str, Path]
     row_counts: dict[str, int]
     n_bytes: dict[str, int]
-
-
-Frame = pl.DataFrame | pl.LazyFrame
 
 
 def publish_warehouse(tables: dict[str, Frame], warehouse: Path) -> PublishResult:

@@ -14,8 +14,8 @@ from typing import Any
 import polars as pl
 
 from pipeline.lib import batch
+from pipeline.lib.frames import Frame, sorted_by
 from pipeline.lib.inventory import read_raw_file
-from pipeline.lib.ordering import sorted_by
 
 NORMALIZE_INPUTS = ("sha256", "report_type", "review_year", "plan_year")
 EXTRACT_INPUTS = ("sha256", "region", "region_level", "report_type", "review_year", "plan_year",
@@ -109,8 +109,7 @@ def extract_batch(rows: list[dict[str, Any]], documents: pl.LazyFrame, sentences
     return pl.DataFrame(out, schema=FACT_COLUMNS)
 
 
-def extract_reports(reports: pl.DataFrame, documents: pl.LazyFrame | pl.DataFrame,
-                    sentences: pl.LazyFrame | pl.DataFrame, previous: pl.DataFrame | None,
+def extract_reports(reports: pl.DataFrame, documents: Frame, sentences: Frame, previous: pl.DataFrame | None,
                     ledger_path: Path) -> StageRun:
     """`facts` for every normalized report.
 

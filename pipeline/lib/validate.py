@@ -31,6 +31,7 @@ import polars as pl
 import pyarrow
 from pandera.config import ValidationDepth, config_context
 
+from pipeline.lib.frames import Frame
 from schemas.tables import (
     CROSS_TABLE_CHECKS,
     PERIOD_YEARS_AFTER,
@@ -43,7 +44,6 @@ from schemas.tables import (
 )
 
 VALIDATED_TABLES = (*SOURCE_TABLES, "target_vs_actual", "indicator_series")
-Frame = pl.DataFrame | pl.LazyFrame
 # The columns the cross-table checks read from each table they look up. A table given as a scan
 # is read with only these: at 10,000 reports, the sentences' section paths alone are ~0.3 GB.
 _REFERENCE_COLUMNS = {

@@ -1,12 +1,18 @@
-"""Sorting a table only when it is not already sorted.
+"""Whole-table operations done the cheap way, for tables of millions of rows.
 
-The producers hand most tables over in order (batches run in report order), and sorting 3 M
-rows again costs seconds and a second copy of the table in memory; checking costs one pass.
+- Sorting only when a table is not already sorted: the producers hand most tables over in order
+  (batches run in report order), and sorting 3 M rows again costs seconds and a second copy of
+  the table in memory; checking costs one pass.
+- Counting rows per report lazily: only `report_id` is read (the eager `group_by` took +380 MB
+  over the 3 M sentences of 10,000 reports).
 """
 
 from __future__ import annotations
 
 import polars as pl
+
+# A table in memory, or a scan of its Parquet file (read only when and as far as needed).
+Frame = pl.DataFrame | pl.LazyFrame
 
 
 def in_order(df: pl.DataFrame, by: list[str]) -> bool:
@@ -27,3 +33,8 @@ def in_order(df: pl.DataFrame, by: list[str]) -> bool:
 def sorted_by(df: pl.DataFrame, by: list[str]) -> pl.DataFrame:
     """`df` in stable `by` order (nulls last): the same frame when it already is."""
     return df if in_order(df, by) else df.sort(by, nulls_last=True, maintain_order=True)
+
+
+def rows_per_report(frame: Frame, name: str = "n_rows") -> pl.DataFrame:
+    """`report_id` and the number of rows of each report (`name`, Int64)."""
+    return frame.lazy().group_by("report_id").agg(pl.len().cast(pl.Int64).alias(name)).collect()
