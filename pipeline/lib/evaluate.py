@@ -140,7 +140,7 @@ def facts_by_stem(facts: pl.DataFrame, reports: pl.DataFrame) -> dict[str, list[
     return out
 
 
-def score_facts(facts: pl.DataFrame, reports: pl.DataFrame, gold_dir: Path, *,
+def score_facts(facts: pl.DataFrame | pl.LazyFrame, reports: pl.DataFrame, gold_dir: Path, *,
                 only_published: bool = True, misses: bool = False) -> dict:
     """The score of a run: per report and overall, strict and lenient.
 
@@ -153,7 +153,7 @@ def score_facts(facts: pl.DataFrame, reports: pl.DataFrame, gold_dir: Path, *,
     # Only the facts of reports that have gold are grouped: a large run without gold costs nothing.
     stems = reports.select("report_id", pl.col("source_file").str.extract(r"([^/]+?)(?:\.[^./]*)?$").alias("_stem"))
     with_gold = stems.filter(pl.col("_stem").is_in(list(gold)))["report_id"]
-    produced = facts_by_stem(facts.filter(pl.col("report_id").is_in(with_gold.implode())),
+    produced = facts_by_stem(facts.lazy().filter(pl.col("report_id").is_in(with_gold.implode())).collect(),
                              reports.filter(pl.col("report_id").is_in(with_gold.implode())))
     result: dict = {"reports": {}}
     totals = {mode: Counts() for mode in MODES}

@@ -34,6 +34,11 @@ def ledger_path(stage: str) -> Path:
     return work_dir() / "ledgers" / f"{stage}.parquet"
 
 
+def parts_dir(stage: str) -> Path:
+    """Where a per-report stage's batches write their rows until the stage's tables are stored."""
+    return work_dir() / "parts" / stage
+
+
 def gold_dir() -> Path:
     """Hand-made gold facts (`GOVREPORT_GOLD`, default `tests/gold`): when they cover reports of the
     run, the facts asset shows its score against them."""

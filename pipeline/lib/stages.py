@@ -2,7 +2,9 @@
 
 Plain functions that the Dagster assets call: each computes only the reports whose fingerprint
 changed since the ledger was written, in batches across worker processes, and keeps the
-previous rows of the others (see `batch.py`).
+previous rows of the others (see `batch.py`). The workers write their rows to Parquet parts in
+a folder the caller names; the tables returned are scans of those parts and of the kept rows,
+so the folder must stay until they are written out.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ NORMALIZED_TABLES = ("documents", "sentences", "normalization_edits")
 class StageRun:
     """What a stage produced, and how much of it was computed rather than reused."""
 
-    tables: dict[str, pl.DataFrame]
+    tables: dict[str, pl.LazyFrame]
     n_computed: int
     n_reused: int
 
@@ -49,7 +51,7 @@ def normalize_batch(raw: str, rows: list[dict[str, Any]]) -> dict[str, pl.DataFr
         out["sentences"] += nz.sentence_rows(row["report_id"], report)
         out["normalization_edits"] += nz.edit_rows(row["report_id"], report)
     schemas = normalized_schemas()
-    return {name: pl.DataFrame(out[name], schema=schemas[name]) for name in NORMALIZED_TABLES}
+    return {name: pl.DataFrame(out[name], schema=schemas[name]) for name in NORMALIZED_TABLES}  # in key order
 
 
 def normalized_schemas() -> dict[str, dict[str, Any]]:
@@ -59,32 +61,30 @@ def normalized_schemas() -> dict[str, dict[str, Any]]:
             "normalization_edits": nz.EDIT_COLUMNS}
 
 
-def normalize_reports(reports: pl.DataFrame, raw: Path, previous: dict[str, pl.DataFrame],
-                      ledger_path: Path) -> StageRun:
+def normalize_reports(reports: pl.DataFrame, raw: Path, previous: dict[str, pl.LazyFrame],
+                      ledger_path: Path, parts: Path) -> StageRun:
     """`documents`, `sentences` and `normalization_edits` for every usable report."""
     rows = _ok_rows(reports)
     current = {r["report_id"]: batch.fingerprint(r, NORMALIZE_INPUTS) for r in rows}
     keep = batch.reusable(batch.read_ledger(ledger_path), current, previous.get("documents"))
     todo = [r for r in rows if r["report_id"] not in keep]
+    batch.run_to_parts(normalize_batch, [(str(raw), b) for b in batch.batches(todo)], parts)
     schemas = normalized_schemas()
-    parts = [{name: batch.previous_rows(previous.get(name), keep, schemas[name]) for name in NORMALIZED_TABLES}]
-    parts += batch.run_batches(normalize_batch, [(str(raw), b) for b in batch.batches(todo)])
-    tables = {name: _combined([p[name] for p in parts], name) for name in NORMALIZED_TABLES}
+    tables = {name: _combined(batch.previous_rows(previous.get(name), keep, schemas[name]),
+                              batch.scan_parts(parts, name, schemas[name])) for name in NORMALIZED_TABLES}
     batch.write_ledger(ledger_path, current, tables["documents"])
     return StageRun(tables, n_computed=len(todo), n_reused=len(keep))
 
 
-_KEYS = {"documents": ["report_id"], "sentences": ["report_id", "sentence_id"],
-         "normalization_edits": ["report_id", "edit_id"], "facts": ["report_id", "span_start", "fact_id"]}
+def _combined(kept: pl.LazyFrame, computed: pl.LazyFrame) -> pl.LazyFrame:
+    """The kept and the computed rows as one table in key order, without a sort: each report's
+    rows are all on one side, in key order there, and both sides are in report order (the
+    previous output was written so; batches run in report order and each is in key order)."""
+    return kept.merge_sorted(computed, key="report_id")
 
 
-def _combined(parts: list[pl.DataFrame], table: str) -> pl.DataFrame:
-    """The kept and the computed rows as one table in key order. Sorted only when needed: in a
-    full build the batches come back in report order, and a sort would copy the table again."""
-    return sorted_by(pl.concat(parts, how="vertical", rechunk=False), _KEYS[table])
-
-
-def extract_batch(rows: list[dict[str, Any]], documents: pl.LazyFrame, sentences: pl.LazyFrame) -> pl.DataFrame:
+def extract_batch(rows: list[dict[str, Any]], documents: pl.LazyFrame, sentences: pl.LazyFrame
+                  ) -> dict[str, pl.DataFrame]:
     """Extract the facts of a batch of reports from their normalized text and sentences.
 
     The worker reads only its own reports' rows: the inputs are scans of Parquet files sorted by
@@ -106,11 +106,12 @@ def extract_batch(rows: list[dict[str, Any]], documents: pl.LazyFrame, sentences
         sents = [] if frame is None else [Sentence(*row) for row in zip(*(frame[f].to_list() for f in fields),
                                                                           strict=True)]
         out += extract_facts(row, texts.get(row["report_id"], ""), sents)
-    return pl.DataFrame(out, schema=FACT_COLUMNS)
+    # In key order, so that the parts in report order are the table in key order.
+    return {"facts": sorted_by(pl.DataFrame(out, schema=FACT_COLUMNS), ["report_id", "span_start", "fact_id"])}
 
 
-def extract_reports(reports: pl.DataFrame, documents: Frame, sentences: Frame, previous: pl.DataFrame | None,
-                    ledger_path: Path) -> StageRun:
+def extract_reports(reports: pl.DataFrame, documents: Frame, sentences: Frame, previous: pl.LazyFrame | None,
+                    ledger_path: Path, parts: Path) -> StageRun:
     """`facts` for every normalized report.
 
     `documents` and `sentences` are best passed as scans (`pl.scan_parquet`): each worker then
@@ -125,8 +126,7 @@ def extract_reports(reports: pl.DataFrame, documents: Frame, sentences: Frame, p
     current = {r["report_id"]: batch.fingerprint(r, EXTRACT_INPUTS) for r in rows}
     keep = batch.reusable(batch.read_ledger(ledger_path), current, previous)
     todo = [r for r in rows if r["report_id"] not in keep]
-    jobs = [(b, documents, sentences) for b in batch.batches(todo)]
-    parts = [batch.previous_rows(previous, keep, FACT_COLUMNS), *batch.run_batches(extract_batch, jobs)]
-    facts = _combined(parts, "facts")
+    batch.run_to_parts(extract_batch, [(b, documents, sentences) for b in batch.batches(todo)], parts)
+    facts = _combined(batch.previous_rows(previous, keep, FACT_COLUMNS), batch.scan_parts(parts, "facts", FACT_COLUMNS))
     batch.write_ledger(ledger_path, current, facts)
     return StageRun({"facts": facts}, n_computed=len(todo), n_reused=len(keep))

@@ -1,12 +1,14 @@
 """Normalize: clean text, sentences with sections, and every edit on record (issue 3)."""
 
+import shutil
+
 import dagster as dg
 import polars as pl
 
 from pipeline.defs.cache_policy import reuse_cached
 from pipeline.defs.metadata import table_metadata
 from pipeline.lib.batch import read_previous
-from pipeline.lib.paths import asset_dir, ledger_path, raw_dir
+from pipeline.lib.paths import asset_dir, ledger_path, parts_dir, raw_dir
 from pipeline.lib.stages import NORMALIZED_TABLES, normalize_reports
 
 _DESCRIPTIONS = {
@@ -28,16 +30,18 @@ _DESCRIPTIONS = {
 def normalize(context: dg.AssetExecutionContext, reports: pl.DataFrame):
     previous = {} if not reuse_cached(context) else {
         name: read_previous(asset_dir(name)).get("frame") for name in NORMALIZED_TABLES}
+    parts = parts_dir("normalize")
     run = normalize_reports(reports, raw_dir(), {k: v for k, v in previous.items() if v is not None},
-                            ledger_path("normalize"))
+                            ledger_path("normalize"), parts)
     context.log.info(f"normalized {run.n_computed} report(s), reused {run.n_reused} unchanged")
     for name in NORMALIZED_TABLES:
-        frame = run.tables[name]
+        frame = run.tables[name]  # a scan of the batches' parts and the kept rows: streamed to its file
         extra = {"reports_computed": run.n_computed, "reports_reused": run.n_reused}
-        if name == "sentences" and frame.height:
-            roles = frame.lazy().group_by("section_role").len().sort("section_role").collect()
+        if name == "sentences":
+            roles = frame.group_by("section_role").len().sort("section_role").collect()
             extra["sentences_by_role"] = dg.MetadataValue.json(dict(roles.iter_rows()))
-        if name == "normalization_edits" and frame.height:
-            kinds = frame.lazy().group_by("kind").len().sort("kind").collect()
+        if name == "normalization_edits":
+            kinds = frame.group_by("kind").len().sort("kind").collect()
             extra["edits_by_kind"] = dg.MetadataValue.json(dict(kinds.iter_rows()))
         yield dg.Output(frame, output_name=name, metadata=table_metadata(frame, **extra))
+    shutil.rmtree(parts)  # every output is stored by now: Dagster stores each as it is yielded
