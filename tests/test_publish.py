@@ -182,6 +182,49 @@ def test_same_input_same_bytes(tmp_path: Path) -> None:
         assert _query(first.warehouse, sql) == _query(second.warehouse, sql), name
 
 
+def _without_report(tables: dict[str, pl.DataFrame], report_id: str) -> dict[str, pl.DataFrame]:
+    return {name: df.filter(pl.col("report_id") != report_id) if "report_id" in df.columns else df
+            for name, df in tables.items()}
+
+
+def _sorted_rows(warehouse: Path, name: str) -> list[tuple]:
+    order = ", ".join(f'"{c}"' for c in TABLES[name].sort_by)
+    return _query(warehouse, f"select * from {name} order by {order}")
+
+
+@pytest.mark.parametrize("change", ["value", "removed", "added"])
+def test_an_update_of_the_duckdb_file_holds_what_a_full_build_does(tmp_path: Path, change: str) -> None:
+    before = source_tables()
+    if change == "added":
+        before = _without_report(before, WORK_2023)
+    after = source_tables()
+    if change == "value":
+        after["facts"] = after["facts"].with_columns(
+            pl.when(pl.col("report_id") == PLAN_2024).then(pl.col("value") + 1).otherwise(pl.col("value")))
+    if change == "removed":
+        after = _without_report(after, WORK_2023)
+    _published(tmp_path, before, name="updated")
+    updated = _published(tmp_path, after, name="updated")
+    full = _published(tmp_path, after, name="full")
+    assert (updated.duckdb_build, updated.reports_replaced) == ("updated", 1)
+    assert full.duckdb_build == "full"
+    for name in TABLES:
+        assert _sorted_rows(updated.warehouse, name) == _sorted_rows(full.warehouse, name), name
+    for name, path in full.parquet.items():
+        assert updated.parquet[name].read_bytes() == path.read_bytes(), name
+
+
+def test_a_build_of_another_format_or_a_full_rebuild_is_not_updated(tmp_path: Path) -> None:
+    first = _published(tmp_path)
+    manifest = first.build / publish.BUILD_MANIFEST
+    manifest.write_text(manifest.read_text().replace(publish.build_format(), "another-format"))
+    assert _published(tmp_path).duckdb_build == "full"
+    assert _published(tmp_path).duckdb_build == "updated"
+    result = validate_tables(source_tables(), "run-1")
+    again = publish_warehouse({**result.tables, "quarantine": result.quarantine}, tmp_path / "warehouse", reuse=False)
+    assert again.duckdb_build == "full"
+
+
 def test_failure_at_the_last_step_leaves_the_old_warehouse(fresh: Path, tmp_path: Path,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     wh = fresh

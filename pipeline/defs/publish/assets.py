@@ -3,6 +3,7 @@
 import dagster as dg
 import polars as pl
 
+from pipeline.defs.cache_policy import reuse_cached
 from pipeline.defs.errors import user_errors
 from pipeline.lib.paths import warehouse_dir
 from pipeline.lib.publish import publish_warehouse
@@ -20,7 +21,8 @@ def warehouse(context: dg.AssetExecutionContext, validated_tables: dict[str, pl.
               quarantine: pl.DataFrame):
     target = warehouse_dir()
     with user_errors(context):
-        result = publish_warehouse({**validated_tables, "quarantine": quarantine}, target)
+        result = publish_warehouse({**validated_tables, "quarantine": quarantine}, target,
+                                   reuse=reuse_cached(context))
     files = {name: str(path) for name, path in sorted(result.parquet.items())}
     return dg.MaterializeResult(metadata={
         "warehouse": dg.MetadataValue.path(str(target)),
@@ -29,4 +31,6 @@ def warehouse(context: dg.AssetExecutionContext, validated_tables: dict[str, pl.
         "row_counts": dg.MetadataValue.json(result.row_counts),
         "size_bytes": result.n_bytes,
         "n_quarantined": quarantine.height,
+        "duckdb_build": result.duckdb_build,
+        **({} if result.reports_replaced is None else {"reports_replaced": result.reports_replaced}),
     })
