@@ -225,6 +225,29 @@ def test_a_build_of_another_format_or_a_full_rebuild_is_not_updated(tmp_path: Pa
     assert again.duckdb_build == "full"
 
 
+def test_a_published_file_written_to_since_is_rebuilt_not_updated(tmp_path: Path) -> None:
+    first = _published(tmp_path)
+    with duckdb.connect(str(first.duckdb_path)) as con:  # a user edits the published file
+        con.execute("delete from facts where fact_id in (select fact_id from facts limit 3)")
+    again = _published(tmp_path)
+    assert again.duckdb_build == "full"
+    assert _query(again.warehouse, "select count(*) from facts")[0][0] == again.row_counts["facts"]
+
+
+def test_a_value_that_only_changes_sign_is_republished(tmp_path: Path) -> None:
+    tables = source_tables()
+    zero = tables["facts"]["fact_id"][0]
+    def with_value(value: float) -> dict[str, pl.DataFrame]:
+        facts = tables["facts"].with_columns(
+            pl.when(pl.col("fact_id") == zero).then(pl.lit(value)).otherwise(pl.col("value")).alias("value"))
+        return {**tables, "facts": facts}
+    _published(tmp_path, with_value(0.0))
+    updated = _published(tmp_path, with_value(-0.0))
+    assert (updated.duckdb_build, updated.reports_replaced) == ("updated", 1)
+    value = _query(updated.warehouse, f"select value from facts where fact_id = '{zero}'")[0][0]
+    assert str(value) == "-0.0"
+
+
 def test_failure_at_the_last_step_leaves_the_old_warehouse(fresh: Path, tmp_path: Path,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     wh = fresh

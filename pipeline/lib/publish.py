@@ -45,6 +45,7 @@ from pathlib import Path
 import duckdb
 import pandera.polars as pa
 import polars as pl
+import polars.selectors as cs
 import pyarrow
 import pyarrow.parquet as pq
 from pandera.config import ValidationDepth, config_context
@@ -236,7 +237,7 @@ def _build(frames: dict[str, Frame], build: Path, previous: Path | None) -> tupl
         con.close()
     pl.concat([pl.DataFrame(schema=_HASH_SCHEMA), *hashes]).write_parquet(build / REPORT_HASHES)
     manifest = {"tables": {name: row_counts[name] for name in sorted(row_counts)}, "format": build_format(),
-                "duckdb": "full" if previous is None else "updated"}
+                "duckdb": "full" if previous is None else "updated", "duckdb_file": _file_stamp(db_path)}
     (build / BUILD_MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
     for path in sorted(build.rglob("*")):
         if path.is_file():
@@ -269,14 +270,27 @@ def _updatable_build(warehouse: Path) -> Path | None:
         manifest = json.loads((build / BUILD_MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    usable = manifest.get("format") == build_format() and (build / DUCKDB_NAME).is_file()
-    return build if usable and (build / REPORT_HASHES).is_file() else None
+    usable = manifest.get("format") == build_format() and (build / REPORT_HASHES).is_file()
+    # Someone who opened the published file read-write and changed it changed its size or time:
+    # its rows are then not those the hashes describe.
+    return build if usable and manifest.get("duckdb_file") == _file_stamp(build / DUCKDB_NAME) else None
+
+
+def _file_stamp(path: Path) -> list[int] | None:
+    """Size and modification time (ns) of a file, or None when it is missing."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return [stat.st_size, stat.st_mtime_ns]
 
 
 def report_hashes(name: str, df: pl.DataFrame) -> pl.DataFrame:
     """Per report of a per-report table: a hash of its rows (the sum of the rows' hashes, so
-    independent of their order) and their number."""
-    return df.select("report_id", hash=df.hash_rows(seed=0)).group_by("report_id").agg(
+    independent of their order) and their number. Floats are hashed as their text: `hash_rows`
+    takes -0.0 for 0.0, which would leave a changed sign unpublished."""
+    exact = df.with_columns(cs.float().cast(pl.String))
+    return df.select("report_id", hash=exact.hash_rows(seed=0)).group_by("report_id").agg(
         pl.col("hash").sum(), n_rows=pl.len().cast(pl.UInt32)).select(
         pl.lit(name, dtype=pl.String).alias("table"), "report_id", "hash", "n_rows").sort("report_id")
 

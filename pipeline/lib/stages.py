@@ -87,9 +87,10 @@ def extract_batch(rows: list[dict[str, Any]], documents: pl.LazyFrame, sentences
                   ) -> dict[str, pl.DataFrame]:
     """Extract the facts of a batch of reports from their normalized text and sentences.
 
-    The worker reads only its own reports' rows: the inputs are scans of Parquet files sorted by
-    report, so the filter skips the other reports' row groups by their statistics, and the
-    parent never holds (or pickles) a copy of the tables for each batch.
+    The worker reads only its own reports' rows: in the pipeline the inputs are scans of Parquet
+    files sorted by report, so the filter skips the other reports' row groups by their statistics,
+    and the parent never holds (or pickles) a copy of the tables for each batch. (Any LazyFrame
+    works, e.g. a stage's own output: the filter then runs over the whole plan.)
     """
     from pipeline.lib.facts import FACT_COLUMNS, extract_facts
     from pipeline.lib.normalize import Sentence

@@ -85,7 +85,7 @@ class TableValidation:
 class ValidationResult:
     """The valid tables (failing rows removed), the quarantine, and per-table counts."""
 
-    tables: dict[str, Frame]  # a table given as a scan comes back as one (see `validate_tables`)
+    tables: dict[str, Frame]  # a scan comes back as a scan unless conforming changed it (see `validate_tables`)
     quarantine: pl.DataFrame
     checks: dict[str, TableValidation]
     run_id: str
@@ -116,11 +116,12 @@ def validate_tables(tables: dict[str, Frame], run_id: str, *,
     `tables`, else from `references` (tables only looked at, e.g. to validate `facts` alone).
     Raises `SchemaMismatchError` for a missing column or an uncastable dtype.
 
-    A table may be a LazyFrame (a scan of Parquet): it is then read when its turn comes and let
-    go after; as a table looked up by another's checks, only the columns those read are kept
-    (`_REFERENCE_COLUMNS`); and its valid rows are returned as the scan less the failing rows, to
-    be streamed to their file. At 10,000 reports the tables are ~1.5 GB in memory: this keeps
-    the largest one and the looked-up columns, not all of them.
+    A table may be a LazyFrame (a scan of Parquet): it is then read when its turn comes, a
+    per-report table a slice at a time (`_pieces`), and let go after; as a table looked up by
+    another's checks, only the columns those read are kept (`_REFERENCE_COLUMNS`); and its valid
+    rows are returned as the scan less the failing rows, to be streamed to their file (as a frame
+    in memory when conforming had to change its columns or dtypes). At 10,000 reports the tables
+    are ~1.5 GB in memory: this keeps a slice and the looked-up columns, not all of them.
     """
     unknown = sorted(set(tables) - set(VALIDATED_TABLES))
     if unknown:
