@@ -13,7 +13,7 @@ from pathlib import Path
 import pandera.polars as pa
 import polars as pl
 
-from schemas.tables import CROSS_TABLE_CHECKS, TABLES, TableSpec
+from schemas.tables import CROSS_TABLE_CHECKS, TABLES, TableSpec, column_dtypes
 
 DATA_DICTIONARY_PATH = Path(__file__).with_name("DATA_DICTIONARY.md")
 
@@ -72,12 +72,7 @@ def data_dictionary_frame() -> pl.DataFrame:
                 "description": col.description,
                 "checks": "; ".join(column_checks(spec, name)) or None,
             })
-    return pl.DataFrame(rows, schema=_dictionary_schema())
-
-
-def _dictionary_schema() -> dict[str, pl.DataType]:
-    spec = TABLES["data_dictionary"]
-    return {name: col.dtype.type for name, col in spec.model.to_schema().columns.items()}
+    return pl.DataFrame(rows, schema=column_dtypes("data_dictionary"))
 
 
 def render_markdown() -> str:

@@ -133,7 +133,6 @@ def indicators_frame(with_direction: bool = True) -> pl.DataFrame:
 
 def frame(table: str, rows: list[dict[str, Any]]) -> pl.DataFrame:
     """Rows as a frame in the contract's dtypes."""
-    from schemas.tables import TABLES
+    from schemas.tables import column_dtypes
 
-    schema = {name: col.dtype.type for name, col in TABLES[table].model.to_schema().columns.items()}
-    return pl.DataFrame(rows, schema=schema)
+    return pl.DataFrame(rows, schema=column_dtypes(table))

@@ -41,6 +41,7 @@ from schemas.tables import (
     SOURCE_TABLES,
     TABLES,
     TableSpec,
+    column_dtypes,
 )
 
 VALIDATED_TABLES = (*SOURCE_TABLES, "target_vs_actual", "indicator_series")
@@ -98,7 +99,7 @@ class ValidationResult:
 
 def quarantine_schema() -> dict[str, pl.DataType]:
     """Column dtypes of the quarantine table, from its model."""
-    return {name: col.dtype.type for name, col in TABLES["quarantine"].model.to_schema().columns.items()}
+    return column_dtypes("quarantine")
 
 
 def empty_quarantine() -> pl.DataFrame:
@@ -146,11 +147,11 @@ def validate_tables(tables: dict[str, Frame], run_id: str, *,
         found: list[pl.DataFrame] = []
         kept: list[pl.DataFrame] = []  # valid rows of a scan that conforming changed
         dropped: tuple[str, ...] = conformed[name][1] if name in conformed else ()
-        streamed = False
+        # A scan that conforming leaves as it is: its valid rows are the scan less the bad ones.
+        streamed = isinstance(source, pl.LazyFrame) and (
+            list(source.collect_schema().items()) == list(column_dtypes(name).items()))
         for offset, df, extra in _pieces(name, source):
             dropped = dropped or extra
-            streamed = isinstance(source, pl.LazyFrame) and list(source.collect_schema().items()) == list(
-                df.schema.items())
             mine = whole_table.filter(pl.col("index").is_between(offset, offset + df.height - 1)).with_columns(
                 pl.col("index") - offset)
             failures = pl.concat(
