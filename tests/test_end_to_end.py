@@ -118,6 +118,13 @@ def test_same_inputs_same_bytes_and_second_run_reuses_everything(built: dict) ->
             assert data == built["second_bytes"][name], name
     normalize_meta = built["second"].asset_materializations_for_node("normalize")[0].metadata
     assert normalize_meta["reports_reused"].value == 5 and normalize_meta["reports_computed"].value == 0
+    validated = next(m for m in built["second"].asset_materializations_for_node("validate")
+                     if m.asset_key == dg.AssetKey("validated_tables")).metadata
+    assert validated["n_quarantined"].value == 0 and validated["reports_skipped"].value == 5
+    # A table validation left whole is its input's file, linked rather than written again.
+    assets = built["warehouse"] / ".work" / "assets"
+    for name in ("documents", "sentences", "normalization_edits", "facts"):
+        assert (assets / "validated_tables" / f"{name}.parquet").samefile(assets / name / "frame.parquet"), name
 
 
 def test_facts_asset_shows_the_gold_score(built: dict) -> None:

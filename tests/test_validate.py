@@ -272,6 +272,54 @@ def test_scans_validate_as_frames_in_memory_do(clean: Tables, tmp_path: Path, ta
         assert scanned.tables[name].collect().equals(df), name
 
 
+def _scans(tables: Tables, folder: Path) -> dict[str, pl.LazyFrame]:
+    folder.mkdir()
+    for name, df in tables.items():
+        df.write_parquet(folder / f"{name}.parquet")
+    return {name: pl.scan_parquet(folder / f"{name}.parquet") for name in tables}
+
+
+@pytest.mark.parametrize(("table", "check", "column", "breakage", "index"), CASES,
+                         ids=[f"{c[0]}:{c[1]}:{c[2]}" for c in CASES])
+def test_a_ledger_skips_unchanged_reports_and_changes_no_answer(
+        clean: Tables, tmp_path: Path, table: str, check: str, column: str | None,
+        breakage: Callable[[Tables], Tables], index: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    # With the ledger of the run before, the row checks skip the reports unchanged since they
+    # passed: the answer must be that of checking every row, in the run that first sees the broken
+    # row and in the one after (its report failed, so it is checked again).
+    import pipeline.lib.validate as validate
+
+    monkeypatch.setattr(validate, "_SLICE_ROWS", 2)
+    broken = breakage(clean)
+    before = validate_tables(_scans(clean, tmp_path / "clean"), RUN)
+    expected = validate_tables(_scans(broken, tmp_path / "every_row"), RUN)
+    after_clean = validate_tables(_scans(broken, tmp_path / "after_clean"), RUN, ledger=before.ledger)
+    again = validate_tables(_scans(broken, tmp_path / "again"), RUN, ledger=after_clean.ledger)
+    assert before.reports_skipped == expected.reports_skipped == 0
+    for got in (after_clean, again):
+        assert got.quarantine.equals(expected.quarantine)
+        assert got.checks == expected.checks
+        for name, df in expected.tables.items():
+            assert got.tables[name].collect().equals(df.collect()), name
+    # Two reports, one broken: the other is skipped; both when a view is broken (the views are
+    # checked whole, and no report's rows changed); none when the dictionary (every report's) is.
+    assert after_clean.reports_skipped == {"indicators": 0, "target_vs_actual": 2, "indicator_series": 2}.get(table, 1)
+    assert again.reports_skipped >= after_clean.reports_skipped
+
+
+def test_a_ledger_of_other_rows_or_another_dictionary_skips_nothing(clean: Tables, tmp_path: Path) -> None:
+    before = validate_tables(_scans(clean, tmp_path / "before"), RUN)
+    same = validate_tables(_scans(clean, tmp_path / "same"), RUN, ledger=before.ledger)
+    assert same.reports_skipped == 2 and same.ledger.equals(before.ledger)
+    facts = set_row(clean["facts"], 0, evidence=clean["facts"]["evidence"][0] + "。")
+    changed = validate_tables(_scans({**clean, "facts": facts}, tmp_path / "changed"), RUN, ledger=before.ledger)
+    assert changed.reports_skipped == 1
+    indicators = set_row(clean["indicators"], 0, name_en="another name")
+    other = validate_tables(_scans({**clean, "indicators": indicators}, tmp_path / "dictionary"), RUN,
+                            ledger=before.ledger)
+    assert other.reports_skipped == 0
+
+
 def test_every_declared_check_has_a_failing_case() -> None:
     covered = {(table, check) for table, check, *_ in CASES}
     declared = set()

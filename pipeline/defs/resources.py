@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import typing
 from pathlib import Path
@@ -19,11 +20,12 @@ class FrameStore(dg.ConfigurableIOManager):
     the publish step swapped in whole. An input annotated `pl.LazyFrame` (or `dict[str, pl.LazyFrame]`)
     is a scan of the file, not the table in memory (the dagster-polars convention): the facts step
     hands it to its workers, which each read only their own reports' rows, and the publish step
-    reads one table at a time.
+    reads one table at a time. An output given as a `Path` (another asset's stored file) is
+    linked as it is.
     """
 
     def _path(self, key: dg.AssetKey) -> Path:
-        return asset_dir("__".join(key.path))
+        return asset_dir("__".join(key.path))  # a single frame: `paths.stored_frame`
 
     def handle_output(self, context: dg.OutputContext, obj: object) -> None:
         if obj is None:
@@ -34,10 +36,13 @@ class FrameStore(dg.ConfigurableIOManager):
         tmp.mkdir(parents=True)
         frames = obj if isinstance(obj, dict) else {"frame": obj}
         for name, frame in frames.items():
-            if isinstance(frame, pl.LazyFrame):  # a scan of another asset's file, less some rows: streamed
-                frame.sink_parquet(tmp / f"{name}.parquet")
+            target = tmp / f"{name}.parquet"
+            if isinstance(frame, Path):  # another asset's stored file, as it is: linked, not rewritten
+                _link_or_copy(frame, target)
+            elif isinstance(frame, pl.LazyFrame):  # a scan of another asset's file, less some rows: streamed
+                frame.sink_parquet(target)
             else:
-                frame.write_parquet(tmp / f"{name}.parquet")
+                frame.write_parquet(target)
         (tmp / ".dict").write_text("1" if isinstance(obj, dict) else "0")
         shutil.rmtree(path, ignore_errors=True)
         tmp.rename(path)
@@ -52,6 +57,15 @@ class FrameStore(dg.ConfigurableIOManager):
         read = pl.scan_parquet if lazy else pl.read_parquet
         frames = {p.stem: read(p) for p in sorted(path.glob("*.parquet"))}
         return frames if (path / ".dict").read_text() == "1" else frames["frame"]
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    """A hard link (the file's bytes shared: the other asset replaces its file, never rewrites it
+    in place), or a copy where the filesystem has none."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
 
 
 @dg.definitions

@@ -103,7 +103,8 @@ def previous_rows(previous: pl.LazyFrame | None, keep: set[str], schema: dict[st
         return pl.LazyFrame(schema=schema)
     if dict(previous.collect_schema()) != dict(schema):
         return pl.LazyFrame(schema=schema)  # the table's shape changed: recompute everything
-    return previous.filter(pl.col("report_id").is_in(pl.Series(sorted(keep), dtype=pl.String).implode()))
+    return previous.filter(pl.col("report_id").is_in(pl.Series(sorted(keep), dtype=pl.String).implode())).select(
+        list(schema))  # in the schema's column order, as the computed rows are
 
 
 def read_previous(folder: Path) -> dict[str, pl.LazyFrame]:

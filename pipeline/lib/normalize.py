@@ -179,16 +179,18 @@ DOCUMENT_COLUMNS: dict[str, pl.DataType] = {
     "n_sentences": pl.Int64(),
     "n_edits": pl.Int64(),
 }
+# In the order of the table's model: a stage file in any other order is not streamed by validation
+# but held in memory and written again (tests/test_stages.py checks it).
 SENTENCE_COLUMNS: dict[str, pl.DataType] = {
     "report_id": pl.Utf8(),
     "sentence_id": pl.Int64(),
     "paragraph_id": pl.Int64(),
-    "text": pl.Utf8(),
-    "char_start": pl.Int64(),
-    "char_end": pl.Int64(),
     "section_path": pl.Utf8(),
     "section_role": pl.Utf8(),
     "is_heading": pl.Boolean(),
+    "text": pl.Utf8(),
+    "char_start": pl.Int64(),
+    "char_end": pl.Int64(),
 }
 EDIT_COLUMNS: dict[str, pl.DataType] = {
     "report_id": pl.Utf8(),

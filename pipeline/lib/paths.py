@@ -29,6 +29,11 @@ def asset_dir(name: str) -> Path:
     return work_dir() / "assets" / name
 
 
+def stored_frame(name: str) -> Path:
+    """The file of the single-frame asset `name` (a dict-valued asset keeps `<key>.parquet` files)."""
+    return asset_dir(name) / "frame.parquet"
+
+
 def ledger_path(stage: str) -> Path:
     """The fingerprints of the reports a per-report stage computed last (see `batch.py`)."""
     return work_dir() / "ledgers" / f"{stage}.parquet"

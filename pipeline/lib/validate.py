@@ -31,7 +31,8 @@ import polars as pl
 import pyarrow
 from pandera.config import ValidationDepth, config_context
 
-from pipeline.lib.frames import Frame
+from pipeline.lib.frames import HASH_SCHEMA, Frame, report_hashes
+from pipeline.lib.validation_ledger import LEDGER_SCHEMA, ledger_rows, unchanged_reports, validation_version
 from schemas.tables import (
     CROSS_TABLE_CHECKS,
     PERIOD_YEARS_AFTER,
@@ -90,6 +91,8 @@ class ValidationResult:
     quarantine: pl.DataFrame
     checks: dict[str, TableValidation]
     run_id: str
+    ledger: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=LEDGER_SCHEMA))  # for the next run
+    reports_skipped: int = 0  # reports whose row checks were skipped: unchanged since they passed
 
     @property
     def n_quarantined(self) -> int:
@@ -108,7 +111,8 @@ def empty_quarantine() -> pl.DataFrame:
 
 
 def validate_tables(tables: dict[str, Frame], run_id: str, *,
-                    references: dict[str, Frame] | None = None) -> ValidationResult:
+                    references: dict[str, Frame] | None = None,
+                    ledger: pl.DataFrame | None = None) -> ValidationResult:
     """Validate every table, move failing rows to quarantine, return what is left.
 
     `tables` maps table names (`reports`, `documents`, `sentences`, `normalization_edits`,
@@ -123,6 +127,11 @@ def validate_tables(tables: dict[str, Frame], run_id: str, *,
     rows are returned as the scan less the failing rows, to be streamed to their file (as a frame
     in memory when conforming had to change its columns or dtypes). At 10,000 reports the tables
     are ~1.5 GB in memory: this keeps a slice and the looked-up columns, not all of them.
+
+    With the `ledger` of an earlier run (`ValidationResult.ledger`), the row checks skip the
+    reports whose rows are unchanged since they passed them (`validation_ledger.py`), when every
+    per-report table is a scan that conforming leaves as it is; duplicates and uniqueness are
+    still checked over the whole table.
     """
     unknown = sorted(set(tables) - set(VALIDATED_TABLES))
     if unknown:
@@ -135,39 +144,54 @@ def validate_tables(tables: dict[str, Frame], run_id: str, *,
             conformed[name] = conform(name, tables[name])
         elif name in tables:
             _check_columns(name, tables[name].collect_schema().names())
-    lookup = _Lookup({**(references or {}), **{name: conformed[name][0] if name in conformed else tables[name]
-                                               for name in tables}})
+    sources = {**(references or {}), **{name: conformed[name][0] if name in conformed else tables[name]
+                                        for name in tables}}
+    # A scan that conforming leaves as it is: its valid rows are the scan less the bad ones.
+    streamed = {name for name, source in tables.items() if isinstance(source, pl.LazyFrame) and (
+        list(source.collect_schema().items()) == list(column_dtypes(name).items()))}
+    version = validation_version(sources.get("indicators") if isinstance(sources.get("indicators"), pl.DataFrame)
+                                 else None if "indicators" not in sources else sources["indicators"].collect())
+    hashes = _report_hashes(sources)
+    # What needs the whole table first: a report with a row that fails it is checked in full.
+    whole = {name: _whole_table_failures(TABLES[name], conformed[name][0] if name in conformed else tables[name])
+             for name in VALIDATED_TABLES if name in tables}
+    skip: set[str] = set()
+    if ledger is not None and all(name in streamed for name in _SLICED_TABLES if name in tables):
+        skip = unchanged_reports(hashes, ledger, version)
+        for name, (_, failures) in whole.items():
+            if skip and failures.height and name in _SLICED_TABLES:
+                skip -= set(_reports_at(tables[name], failures["index"].unique()).to_list())
+    lookup = _Lookup(sources if not skip else {
+        name: _without_reports(source, skip) if name in _SLICED_TABLES else source for name, source in sources.items()})
 
     valid: dict[str, Frame] = {}
     quarantined: list[pl.DataFrame] = []
     checks: dict[str, TableValidation] = {}
+    failed_reports: set[str] = set()  # reports with a row that failed a row check
     for name in (n for n in VALIDATED_TABLES if n in tables):
         spec, source = TABLES[name], conformed[name][0] if name in conformed else tables[name]
-        first, whole_table = _whole_table_failures(spec, source)
+        first, whole_table = whole.pop(name)
         found: list[pl.DataFrame] = []
         kept: list[pl.DataFrame] = []  # valid rows of a scan that conforming changed
         dropped: tuple[str, ...] = conformed[name][1] if name in conformed else ()
-        # A scan that conforming leaves as it is: its valid rows are the scan less the bad ones.
-        streamed = isinstance(source, pl.LazyFrame) and (
-            list(source.collect_schema().items()) == list(column_dtypes(name).items()))
-        for offset, df, extra in _pieces(name, source):
+        for offset, df, extra in _pieces(name, source, skip):
             dropped = dropped or extra
             mine = whole_table.filter(pl.col("index").is_between(offset, offset + df.height - 1)).with_columns(
                 pl.col("index") - offset)
-            failures = pl.concat(
-                [mine, _model_failures(spec, df, first.slice(offset, df.height)),
-                 *_cross_table_failures(name, _Rows(df, lookup))],
-                how="vertical",
-            )
+            row_checks = pl.concat([_model_failures(spec, df, first.slice(offset, df.height)),
+                                    *_cross_table_failures(name, _Rows(df, lookup))], how="vertical")
+            if row_checks.height and name in ("reports", *_SLICED_TABLES):
+                failed_reports |= set(df["report_id"].gather(row_checks["index"].unique()).drop_nulls().to_list())
+            failures = pl.concat([mine, row_checks], how="vertical")
             quarantined.append(_quarantine_rows(spec, df, failures, run_id))
             found.append(failures.with_columns(pl.col("index") + offset))
-            if not streamed:
+            if name not in streamed:
                 kept.append(_without(df, failures["index"].unique()))
             lookup.forget(df)
         conformed.pop(name, None)
         failures = pl.concat([_failures([], "", None), *found], how="vertical")
         bad = failures["index"].unique()
-        valid[name] = _without(source, bad) if streamed else pl.concat(kept, how="vertical")
+        valid[name] = _without(source, bad) if name in streamed else pl.concat(kept, how="vertical")
         per_check = failures.unique(["index", "check"]).group_by("check").len().sort("check")
         checks[name] = TableValidation(
             table=name,
@@ -180,31 +204,65 @@ def validate_tables(tables: dict[str, Frame], run_id: str, *,
     quarantine = pl.concat([empty_quarantine(), *quarantined], how="vertical")
     spec = TABLES["quarantine"]
     quarantine = quarantine.sort(list(spec.sort_by), nulls_last=True, maintain_order=True)
-    return ValidationResult(tables=valid, quarantine=quarantine, checks=checks, run_id=run_id)
+    return ValidationResult(tables=valid, quarantine=quarantine, checks=checks, run_id=run_id,
+                            ledger=ledger_rows(hashes, failed_reports, version), reports_skipped=len(skip))
 
 
-def _pieces(name: str, source: Frame) -> Iterator[tuple[int, pl.DataFrame, tuple[str, ...]]]:
+def _report_hashes(sources: dict[str, Frame]) -> pl.DataFrame:
+    """`frames.report_hashes` of `reports` and of every per-report table, a slice at a time."""
+    found = [pl.DataFrame(schema=HASH_SCHEMA)]
+    for name in ("reports", *_SLICED_TABLES):
+        if name in sources:
+            found += [report_hashes(name, df) for _, df, _ in _pieces(name, sources[name])]
+    return pl.concat(found, how="vertical")
+
+
+def _reports_at(source: Frame, rows: pl.Series) -> pl.Series:
+    """The report ids of the rows at the positions `rows` (nulls left out)."""
+    ids = source.select("report_id")
+    ids = ids.collect() if isinstance(ids, pl.LazyFrame) else ids
+    return ids["report_id"].gather(rows).drop_nulls()
+
+
+def _without_reports(source: Frame, reports: set[str]) -> Frame:
+    """The rows of every report but `reports` (and none with a null report id)."""
+    return source.filter(~pl.col("report_id").is_in(pl.Series(sorted(reports), dtype=pl.String).implode()))
+
+
+def _pieces(name: str, source: Frame, skip: set[str] = frozenset()
+            ) -> Iterator[tuple[int, pl.DataFrame, tuple[str, ...]]]:
     """The table conformed, a slice at a time: (offset of its first row, the slice, columns dropped).
 
     A frame in memory is one slice. A scan of a per-report table (`_SLICED_TABLES`, whose model
     checks each look at one row) is read about `_SLICE_ROWS` rows at a time, cut where a report
     starts, so that the checks' working columns are those of one slice: at 10,000 reports the
-    facts phase alone held ~1.2 GB over the looked-up tables when it read the table whole.
+    facts phase alone held ~1.2 GB over the looked-up tables when it read the table whole. The
+    rows of the reports in `skip` are left out (there, only the runs of other reports' rows are read).
     """
     if isinstance(source, pl.DataFrame):
         yield 0, source, ()
         return
     ids = source.select("report_id").collect()["report_id"] if name in _SLICED_TABLES else None
-    if ids is None or ids.len() <= _SLICE_ROWS:
+    if ids is None or (not skip and ids.len() <= _SLICE_ROWS):
         df, dropped = conform(name, source.collect())
         yield 0, df, dropped
         return
     starts = (ids != ids.shift(1)).fill_null(True).arg_true()  # the rows where a report starts
-    wanted = pl.int_range(_SLICE_ROWS, ids.len(), _SLICE_ROWS, eager=True).cast(starts.dtype)
-    cuts = starts.gather(starts.search_sorted(wanted, side="left").clip(0, starts.len() - 1))
-    for a, b in itertools.pairwise(sorted({0, ids.len(), *cuts.to_list()})):
-        df, dropped = conform(name, source.slice(a, b - a).collect())
-        yield a, df, dropped
+    wanted = ~ids.is_in(pl.Series(sorted(skip), dtype=pl.String).implode()).fill_null(False)
+    for a, b in _runs(wanted):
+        inside = pl.int_range(a + _SLICE_ROWS, b, _SLICE_ROWS, eager=True).cast(starts.dtype)
+        cuts = starts.gather(starts.search_sorted(inside, side="left").clip(0, starts.len() - 1)).to_list()
+        for c, d in itertools.pairwise(sorted({a, b, *(cut for cut in cuts if a < cut < b)})):
+            df, dropped = conform(name, source.slice(c, d - c).collect())
+            yield c, df, dropped
+
+
+def _runs(mask: pl.Series) -> list[tuple[int, int]]:
+    """The [start, end) ranges of consecutive True values."""
+    edges = pl.DataFrame({"m": mask}).select(
+        start=pl.col("m") & ~pl.col("m").shift(1, fill_value=False),
+        end=pl.col("m") & ~pl.col("m").shift(-1, fill_value=False))
+    return list(zip(edges["start"].arg_true().to_list(), (edges["end"].arg_true() + 1).to_list(), strict=True))
 
 
 def _without(source: Frame, bad: pl.Series) -> Frame:
