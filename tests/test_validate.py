@@ -535,3 +535,14 @@ def test_sentence_ids_beyond_32_bits_are_still_found(clean: Tables) -> None:
     facts = clean["facts"].with_columns(pl.col("sentence_id") + big)
     result = validate_tables({**clean, "sentences": sentences, "facts": facts}, RUN)
     assert result.quarantine.height == 0, result.quarantine
+
+
+def test_looked_up_tables_are_one_chunk_when_their_file_has_many_row_groups(clean: Tables, tmp_path: Path) -> None:
+    # Gathering the documents' texts beside each sentence from a table read in many chunks (one
+    # per Parquet row group) copied every gathered text: ~15 GB at 10,000 reports.
+    from pipeline.lib.validate import _Lookup
+
+    clean["documents"].write_parquet(tmp_path / "documents.parquet", row_group_size=1)
+    scan = pl.scan_parquet(tmp_path / "documents.parquet")
+    assert scan.collect().n_chunks() > 1
+    assert _Lookup({"documents": scan}).table("documents").n_chunks() == 1

@@ -10,6 +10,7 @@ from pathlib import Path
 import dagster as dg
 import polars as pl
 
+from pipeline.lib.frames import row_group_rows
 from pipeline.lib.paths import asset_dir
 
 
@@ -37,12 +38,13 @@ class FrameStore(dg.ConfigurableIOManager):
         frames = obj if isinstance(obj, dict) else {"frame": obj}
         for name, frame in frames.items():
             target = tmp / f"{name}.parquet"
+            rows = row_group_rows(name if isinstance(obj, dict) else context.asset_key.path[-1])
             if isinstance(frame, Path):  # another asset's stored file, as it is: linked, not rewritten
                 _link_or_copy(frame, target)
             elif isinstance(frame, pl.LazyFrame):  # a scan of another asset's file, less some rows: streamed
-                frame.sink_parquet(target)
+                frame.sink_parquet(target, row_group_size=rows)
             else:
-                frame.write_parquet(target)
+                frame.write_parquet(target, row_group_size=rows)
         (tmp / ".dict").write_text("1" if isinstance(obj, dict) else "0")
         shutil.rmtree(path, ignore_errors=True)
         tmp.rename(path)

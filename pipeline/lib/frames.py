@@ -43,6 +43,17 @@ def rows_per_report(frame: Frame, name: str = "n_rows") -> pl.DataFrame:
     return frame.lazy().group_by("report_id").agg(pl.len().cast(pl.Int64).alias(name)).collect()
 
 
+# Rows per Parquet row group where a row is large: a document is a whole report (~30 KB). A row
+# group is what a writer holds in memory and what one thread decodes: all 10,000 documents in one
+# (polars' default) took 1.5 s to write and 0.6 s to read, in groups of 512 0.4 and 0.08 s.
+_ROW_GROUP_ROWS = {"documents": 1 << 9}
+
+
+def row_group_rows(table: str) -> int:
+    """Rows per row group when `table` is written to Parquet (2¹⁷ unless its rows are large)."""
+    return _ROW_GROUP_ROWS.get(table, 1 << 17)
+
+
 HASH_SCHEMA = {"table": pl.String, "report_id": pl.String, "hash": pl.UInt64, "n_rows": pl.UInt32}
 
 

@@ -49,7 +49,7 @@ import polars as pl
 import pyarrow
 from pandera.config import ValidationDepth, config_context
 
-from pipeline.lib.frames import HASH_SCHEMA, Frame, changed_reports, report_hashes, sorted_by
+from pipeline.lib.frames import HASH_SCHEMA, Frame, changed_reports, report_hashes, row_group_rows, sorted_by
 from pipeline.lib.validate import conform, empty_quarantine
 from pipeline.lib.warehouse_views import VIEW_SQL
 from schemas.docs import data_dictionary_frame
@@ -76,10 +76,6 @@ PER_REPORT_TABLES = ("documents", "sentences", "normalization_edits", "facts")
 # Pages of up to 4 MB: with polars' default (1 MB) zstd saw less of the documents' texts at once
 # and their file was 23 MB instead of 15 MB at 10,000 (synthetic) reports.
 PARQUET_OPTIONS = {"compression": "zstd", "compression_level": 3, "statistics": True, "data_page_size": 4 << 20}
-# Rows per row group (2¹⁷ unless named) where a row is large: a document is a whole report
-# (~30 KB) and the writer holds a row group in memory, so 2¹⁷ documents would make one row group
-# of every text (~300 MB at 10,000 reports); 512 make ~15 MB.
-ROW_GROUP_ROWS = {"documents": 1 << 9}
 # Tables DuckDB copies in with one thread: with two, each buffers its own share of the texts and
 # the documents (~300 MB of text at 10,000 reports) took ~0.9 GB and longer (0.7 GB, 2.2 -> 1.7 s CPU).
 ONE_THREAD_TABLES = {"documents"}
@@ -339,7 +335,7 @@ def write_parquet(name: str, df: pl.DataFrame, path: Path) -> None:
     reports, pyarrow (one row group at a time, each turned into Arrow) took 1.4 s and +230 MB for
     the sentences, polars 0.55 s and +55 MB.
     """
-    df.write_parquet(path, **PARQUET_OPTIONS, row_group_size=ROW_GROUP_ROWS.get(name, 1 << 17),
+    df.write_parquet(path, **PARQUET_OPTIONS, row_group_size=row_group_rows(name),
                      arrow_schema=_arrow_schema(name, df))
 
 
