@@ -21,6 +21,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import pipeline.lib.publish as publish
+from pipeline.lib.frames import report_hashes
 from pipeline.lib.publish import BUILDS_DIR, PublishError, publish_warehouse, remove_stale_builds
 from pipeline.lib.validate import validate_tables
 from schemas.docs import DATA_DICTIONARY_PATH, render_markdown
@@ -52,15 +53,15 @@ def _published(tmp_path: Path, tables: dict[str, pl.DataFrame] | None = None,
                name: str = "warehouse") -> publish.PublishResult:
     tables = tables or source_tables()
     result = validate_tables(tables, "run-1")
-    return publish_warehouse({**result.tables, "quarantine": result.quarantine}, tmp_path / name)
+    return publish_warehouse({**result.tables, "quarantine": result.quarantine}, tmp_path / name,
+                             known_hashes=result.report_hashes)  # as the pipeline does
 
 
 @pytest.fixture(scope="module")
 def shared(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One warehouse for the read-only tests; its 2024 GDP target is misread (5000%) and quarantined."""
     tables = source_tables()
-    tables["facts"] = tables["facts"].with_columns(
-        pl.when(pl.col("fact_id") == "f011").then(pl.lit(5000.0)).otherwise(pl.col("value")).alias("value"))
+    tables["facts"] = _with_misread_target(tables["facts"])
     return _published(tmp_path_factory.mktemp("shared"), tables).warehouse
 
 
@@ -212,6 +213,26 @@ def test_an_update_of_the_duckdb_file_holds_what_a_full_build_does(tmp_path: Pat
         assert _sorted_rows(updated.warehouse, name) == _sorted_rows(full.warehouse, name), name
     for name, path in full.parquet.items():
         assert updated.parquet[name].read_bytes() == path.read_bytes(), name
+
+
+@pytest.mark.parametrize("broken", [False, True], ids=["all_valid", "a_fact_quarantined"])
+def test_validation_hashes_what_publishing_would(tmp_path: Path, broken: bool) -> None:
+    # Publishing takes validation's hashes of the tables it left whole instead of hashing them
+    # again: they must be the hashes of the rows it publishes, and a table that lost rows has none.
+    tables = source_tables()
+    if broken:
+        tables["facts"] = _with_misread_target(tables["facts"])
+    result = validate_tables(tables, "run-1")
+    own = pl.concat([report_hashes(name, publish.prepare_table(name, result.tables[name]))
+                     for name in publish.PER_REPORT_TABLES])
+    expected = own.filter(pl.col("table") != "facts") if broken else own
+    assert result.report_hashes.sort("table", "report_id").equals(expected.sort("table", "report_id"))
+    assert result.checks["facts"].passed is not broken
+
+
+def _with_misread_target(facts: pl.DataFrame) -> pl.DataFrame:
+    return facts.with_columns(
+        pl.when(pl.col("fact_id") == "f011").then(pl.lit(5000.0)).otherwise(pl.col("value")).alias("value"))
 
 
 def test_a_build_of_another_format_or_a_full_rebuild_is_not_updated(tmp_path: Path) -> None:

@@ -106,7 +106,8 @@ class PublishResult:
     reports_replaced: int | None = None  # reports whose rows the update deleted or inserted
 
 
-def publish_warehouse(tables: dict[str, Frame], warehouse: Path, *, reuse: bool = True) -> PublishResult:
+def publish_warehouse(tables: dict[str, Frame], warehouse: Path, *, reuse: bool = True,
+                      known_hashes: pl.DataFrame | None = None) -> PublishResult:
     """Publish every table (and the views) as Parquet and DuckDB, then swap the build in.
 
     `tables` holds the validated source tables (`reports`, `documents`, `sentences`,
@@ -116,7 +117,9 @@ def publish_warehouse(tables: dict[str, Frame], warehouse: Path, *, reuse: bool 
     A table may be a LazyFrame (a scan of the validated Parquet): it is then read only when its
     turn comes and let go after, so that one table at a time is in memory. With `reuse`, the
     DuckDB file is the previous build's with the changed reports' rows replaced, when that build
-    is of the same format (see the module's docstring).
+    is of the same format (see the module's docstring). `known_hashes` are `frames.report_hashes`
+    of tables exactly as given (validation makes them of the tables it left whole): a per-report
+    table found in it is not hashed again (~0.7 s at 10,000 reports).
     """
     frames = tables_to_publish(tables)
     warehouse = Path(warehouse)
@@ -127,7 +130,7 @@ def publish_warehouse(tables: dict[str, Frame], warehouse: Path, *, reuse: bool 
         build.mkdir(parents=True)
         previous = _updatable_build(warehouse) if reuse else None
         try:
-            row_counts, replaced = _build(frames, build, previous)
+            row_counts, replaced = _build(frames, build, previous, known_hashes)
             _swap_in(warehouse, build)
         except BaseException:
             if not _is_current(warehouse, build):  # after the switch, the build *is* the warehouse
@@ -177,7 +180,8 @@ def sort_rows(name: str, df: pl.DataFrame) -> pl.DataFrame:
 # --- building -----------------------------------------------------------------------------------
 
 
-def _build(frames: dict[str, Frame], build: Path, previous: Path | None) -> tuple[dict[str, int], int | None]:
+def _build(frames: dict[str, Frame], build: Path, previous: Path | None,
+           known_hashes: pl.DataFrame | None = None) -> tuple[dict[str, int], int | None]:
     """Write the Parquet files and the DuckDB file of one build; return row counts and, when the
     DuckDB file was updated from `previous` (a build folder), how many reports were replaced.
 
@@ -211,7 +215,8 @@ def _build(frames: dict[str, Frame], build: Path, previous: Path | None) -> tupl
             df = prepare_table(name, frame)
             pending.append(writer.submit(write_parquet, name, df, build / PARQUET_DIR / f"{name}.parquet"))
             if name in PER_REPORT_TABLES:
-                hashes.append(report_hashes(name, df))
+                known = None if known_hashes is None else known_hashes.filter(pl.col("table") == name)
+                hashes.append(report_hashes(name, df) if known is None or known.is_empty() else known.sort("report_id"))
             if old_hashes is not None and name in PER_REPORT_TABLES:
                 changed = changed_reports(old_hashes.filter(pl.col("table") == name), hashes[-1])
                 replaced |= set(changed.to_list())

@@ -59,6 +59,8 @@ _REFERENCE_COLUMNS = {
 _SLICED_TABLES = ("documents", "sentences", "normalization_edits", "facts")
 _SLICE_ROWS = 1 << 19
 DUPLICATE_ROW = "duplicate_row"
+# The name of `ValidationResult.report_hashes` beside the validated tables in the pipeline.
+REPORT_HASHES = "report_hashes"
 _FAILURE_SCHEMA = {"index": pl.Int64, "check": pl.String, "column": pl.String}
 
 
@@ -93,6 +95,8 @@ class ValidationResult:
     run_id: str
     ledger: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=LEDGER_SCHEMA))  # for the next run
     reports_skipped: int = 0  # reports whose row checks were skipped: unchanged since they passed
+    # `frames.report_hashes` of the per-report tables validation left whole: publishing needs them.
+    report_hashes: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=HASH_SCHEMA))
 
     @property
     def n_quarantined(self) -> int:
@@ -205,7 +209,9 @@ def validate_tables(tables: dict[str, Frame], run_id: str, *,
     spec = TABLES["quarantine"]
     quarantine = quarantine.sort(list(spec.sort_by), nulls_last=True, maintain_order=True)
     return ValidationResult(tables=valid, quarantine=quarantine, checks=checks, run_id=run_id,
-                            ledger=ledger_rows(hashes, failed_reports, version), reports_skipped=len(skip))
+                            ledger=ledger_rows(hashes, failed_reports, version), reports_skipped=len(skip),
+                            report_hashes=hashes.filter(pl.col("table").is_in(
+                                [name for name, check in checks.items() if check.passed and name in _SLICED_TABLES])))
 
 
 def _report_hashes(sources: dict[str, Frame]) -> pl.DataFrame:

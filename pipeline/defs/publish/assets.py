@@ -7,6 +7,7 @@ from pipeline.defs.cache_policy import reuse_cached
 from pipeline.defs.errors import user_errors
 from pipeline.lib.paths import warehouse_dir
 from pipeline.lib.publish import publish_warehouse
+from pipeline.lib.validate import REPORT_HASHES
 
 
 @dg.asset(
@@ -20,9 +21,11 @@ from pipeline.lib.publish import publish_warehouse
 def warehouse(context: dg.AssetExecutionContext, validated_tables: dict[str, pl.LazyFrame],
               quarantine: pl.DataFrame):
     target = warehouse_dir()
+    tables = dict(validated_tables)
+    hashes = tables.pop(REPORT_HASHES, None)
     with user_errors(context):
-        result = publish_warehouse({**validated_tables, "quarantine": quarantine}, target,
-                                   reuse=reuse_cached(context))
+        result = publish_warehouse({**tables, "quarantine": quarantine}, target, reuse=reuse_cached(context),
+                                   known_hashes=None if hashes is None else hashes.collect())
     files = {name: str(path) for name, path in sorted(result.parquet.items())}
     return dg.MaterializeResult(metadata={
         "warehouse": dg.MetadataValue.path(str(target)),

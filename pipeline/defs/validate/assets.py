@@ -7,7 +7,7 @@ from pipeline.defs.cache_policy import reuse_cached
 from pipeline.defs.metadata import table_metadata
 from pipeline.lib.assemble import published_reports
 from pipeline.lib.paths import ledger_path, stored_frame
-from pipeline.lib.validate import failures_summary, validate_tables
+from pipeline.lib.validate import REPORT_HASHES, failures_summary, validate_tables
 from pipeline.lib.validation_ledger import read_ledger, write_ledger
 from schemas.tables import SOURCE_TABLES
 
@@ -22,7 +22,8 @@ _CHECKS = [dg.AssetCheckSpec(f"{table}_rows_valid", asset="validated_tables",
         "validated_tables": dg.AssetOut(
             group_name="validate", kinds={"polars", "pandera"},
             description="Every table users see, after its pandera schema (schemas/tables.py) and the "
-                        "cross-table checks: only rows that pass."),
+                        "cross-table checks: only rows that pass. Beside them, `report_hashes`: a hash of "
+                        "each report's rows in each per-report table left whole, for publishing."),
         "quarantine": dg.AssetOut(
             group_name="validate", kinds={"polars"},
             description="Rows that failed a check: table, row key, failing check, the offending value, "
@@ -50,6 +51,7 @@ def validate(context: dg.AssetExecutionContext, reports: pl.DataFrame, documents
     # A table validation left whole is its input's file, linked (not written again: ~2.6 s at 10,000).
     out = {name: stored_frame(name) if frame is tables[name] and isinstance(frame, pl.LazyFrame) else frame
            for name, frame in result.tables.items()}
+    out[REPORT_HASHES] = result.report_hashes  # not a table: what publishing would otherwise hash again
     yield dg.Output(out, output_name="validated_tables", metadata={
         "rows_valid": dg.MetadataValue.json({n: c.n_valid for n, c in result.checks.items()}),
         "rows_quarantined": dg.MetadataValue.json(counts),
