@@ -546,3 +546,17 @@ def test_looked_up_tables_are_one_chunk_when_their_file_has_many_row_groups(clea
     scan = pl.scan_parquet(tmp_path / "documents.parquet")
     assert scan.collect().n_chunks() > 1
     assert _Lookup({"documents": scan}).table("documents").n_chunks() == 1
+
+
+def test_a_report_in_several_slices_has_one_hash_per_table(clean: Tables, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    # Sentences ordered by id interleave the two reports: slices of two rows cut each report's
+    # rows apart, and their hashes must still be one per report, as publishing computes them.
+    import pipeline.lib.validate as validate
+    from pipeline.lib.frames import report_hashes
+
+    monkeypatch.setattr(validate, "_SLICE_ROWS", 2)
+    tables = {**clean, "sentences": clean["sentences"].sort("sentence_id")}
+    result = validate_tables(_scans(tables, tmp_path / "t"), RUN)
+    got = result.report_hashes.filter(pl.col("table") == "sentences").sort("report_id")
+    assert got.equals(report_hashes("sentences", tables["sentences"]))

@@ -115,7 +115,7 @@ def publish_warehouse(tables: dict[str, Frame], warehouse: Path, *, reuse: bool 
     published otherwise, so the table always exists). Raises `PublishError` (or the underlying
     error) before the swap when anything fails; the previous warehouse then stays as it was.
     A table may be a LazyFrame (a scan of the validated Parquet): it is then read only when its
-    turn comes and let go after, so that one table at a time is in memory. With `reuse`, the
+    turn comes and let go after, so that one table (two in an update) is in memory. With `reuse`, the
     DuckDB file is the previous build's with the changed reports' rows replaced, when that build
     is of the same format (see the module's docstring). `known_hashes` are `frames.report_hashes`
     of tables exactly as given (validation makes them of the tables it left whole): a per-report
@@ -187,10 +187,10 @@ def _build(frames: dict[str, Frame], build: Path, previous: Path | None,
 
     One table at a time: a writer thread writes its Parquet file while DuckDB (with its own
     threads) copies the same table in, and the next table is read only when both are done (in an
-    update, the next one is read while the file of the one before is still being written). DuckDB
-    reads the frame's own buffers (Arrow string views, no copy); the Parquet file is made one row
-    group at a time: at 10,000 reports the tables hold ~1 GB of text, and whole-table Arrow
-    copies of it doubled the memory.
+    update, the next one is read while the file of the one before is still being written).
+    DuckDB reads the frame's own buffers (Arrow string views, no copy) and polars writes the
+    Parquet file from them: at 10,000 reports the tables hold ~1 GB of text, and whole-table
+    Arrow copies of it doubled the memory.
     """
     (build / PARQUET_DIR).mkdir()
     row_counts: dict[str, int] = {}

@@ -220,7 +220,10 @@ def _report_hashes(sources: dict[str, Frame]) -> pl.DataFrame:
     for name in ("reports", *_SLICED_TABLES):
         if name in sources:
             found += [report_hashes(name, df) for _, df, _ in _pieces(name, sources[name])]
-    return pl.concat(found, how="vertical")
+    # A report whose rows are not contiguous is in several slices: its parts are added up (the
+    # sum of row hashes wraps, so the parts add up to the whole's).
+    return pl.concat(found, how="vertical").group_by("table", "report_id", maintain_order=True).agg(
+        pl.col("hash").sum(), pl.col("n_rows").sum()).select(list(HASH_SCHEMA))
 
 
 def _reports_at(source: Frame, rows: pl.Series) -> pl.Series:
