@@ -542,6 +542,8 @@ TABLES: dict[str, TableSpec] = {
         TableSpec("data_dictionary", DataDictionary, ("table_name", "column_name"), ("table_name", "ordinal")),
     )
 }
+
+
 def column_dtypes(table: str) -> dict[str, pl.DataType]:
     """The table's columns, in order, with their polars dtypes: the schema of a conformed frame."""
     return {name: col.dtype.type for name, col in TABLES[table].model.to_schema().columns.items()}

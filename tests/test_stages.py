@@ -46,14 +46,3 @@ def test_a_new_report_merges_into_the_kept_rows_in_key_order(tmp_path: Path, lef
         expected, got = frame.collect(), after[name].collect()
         assert expected.height > 0, name
         assert got.equals(expected), name
-
-
-def test_stage_tables_have_their_models_columns_in_order() -> None:
-    # Validation streams a stage's file to the validated table (or links it) only when its columns
-    # are the model's, in order; otherwise it holds the whole table in memory and writes it again.
-    from pipeline.lib.facts import FACT_COLUMNS
-    from pipeline.lib.stages import normalized_schemas
-    from schemas.tables import column_dtypes
-
-    for name, schema in {**normalized_schemas(), "facts": FACT_COLUMNS}.items():
-        assert list(schema.items()) == list(column_dtypes(name).items()), name

@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 
 import polars as pl
 
-from pipeline.lib.frames import rows_per_report
+from pipeline.lib.frames import report_in, rows_per_report
 from pipeline.lib.paths import PROJECT_ROOT
 
 T = TypeVar("T")
@@ -103,8 +103,7 @@ def previous_rows(previous: pl.LazyFrame | None, keep: set[str], schema: dict[st
         return pl.LazyFrame(schema=schema)
     if dict(previous.collect_schema()) != dict(schema):
         return pl.LazyFrame(schema=schema)  # the table's shape changed: recompute everything
-    return previous.filter(pl.col("report_id").is_in(pl.Series(sorted(keep), dtype=pl.String).implode())).select(
-        list(schema))  # in the schema's column order, as the computed rows are
+    return previous.filter(report_in(keep)).select(list(schema))  # in the schema's column order, as computed
 
 
 def read_previous(folder: Path) -> dict[str, pl.LazyFrame]:

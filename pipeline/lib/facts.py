@@ -39,27 +39,9 @@ from pipeline.lib.lexicon import load_lexicon
 from pipeline.lib.mentions import Mention, find_mentions
 from pipeline.lib.periods import ReportYears, as_year, clause_years, estimate_from, estimate_paragraphs, year_at
 from pipeline.lib.subjects import Predicate, Subject, SubjectResolver, parse_predicate, resolver_for
+from schemas.tables import column_dtypes
 
-FACT_COLUMNS: dict[str, pl.DataType] = {
-    "fact_id": pl.Utf8(),
-    "report_id": pl.Utf8(),
-    "sentence_id": pl.Int64(),
-    "region": pl.Utf8(),
-    "indicator_text": pl.Utf8(),
-    "indicator_code": pl.Utf8(),
-    "metric": pl.Utf8(),
-    "value": pl.Float64(),
-    "unit": pl.Utf8(),
-    "value_base": pl.Float64(),
-    "base_unit": pl.Utf8(),
-    "bound": pl.Utf8(),
-    "stretch": pl.Boolean(),
-    "status": pl.Utf8(),
-    "period": pl.Int32(),
-    "span_start": pl.Int64(),
-    "span_end": pl.Int64(),
-    "evidence": pl.Utf8(),
-}
+FACT_COLUMNS = column_dtypes("facts")  # the published columns, in the model's order
 
 # A year that opens a clause sets the period of what follows in the sentence:
 # 2023年,国家科技型中小企业总数达1000家; 到2025年,…; 预计,2023年西海岸新区… (not 2023年以来).

@@ -54,6 +54,11 @@ def row_group_rows(table: str) -> int:
     return _ROW_GROUP_ROWS.get(table, 1 << 17)
 
 
+def report_in(reports: set[str] | frozenset[str]) -> pl.Expr:
+    """`report_id` is one of `reports` (null for a null id)."""
+    return pl.col("report_id").is_in(pl.Series(sorted(reports), dtype=pl.String).implode())
+
+
 HASH_SCHEMA = {"table": pl.String, "report_id": pl.String, "hash": pl.UInt64, "n_rows": pl.UInt32}
 
 

@@ -25,8 +25,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-import polars as pl
-
 from pipeline.lib.editlog import Edit, EditLog, OffsetMap
 from pipeline.lib.joins import join_changes
 from pipeline.lib.sections import sectionize
@@ -38,6 +36,7 @@ from pipeline.lib.textclean import (
     whitespace_changes,
     width_changes,
 )
+from schemas.tables import column_dtypes
 
 __all__ = [
     "DOCUMENT_COLUMNS",
@@ -172,37 +171,11 @@ def to_raw_offset(report: NormalizedReport, norm_offset: int) -> int:
 
 
 # -- published tables ----------------------------------------------------------------------------
-DOCUMENT_COLUMNS: dict[str, pl.DataType] = {
-    "report_id": pl.Utf8(),
-    "text": pl.Utf8(),
-    "n_chars": pl.Int64(),
-    "n_sentences": pl.Int64(),
-    "n_edits": pl.Int64(),
-}
-# In the order of the table's model: a stage file in any other order is not streamed by validation
-# but held in memory and written again (tests/test_stages.py checks it).
-SENTENCE_COLUMNS: dict[str, pl.DataType] = {
-    "report_id": pl.Utf8(),
-    "sentence_id": pl.Int64(),
-    "paragraph_id": pl.Int64(),
-    "section_path": pl.Utf8(),
-    "section_role": pl.Utf8(),
-    "is_heading": pl.Boolean(),
-    "text": pl.Utf8(),
-    "char_start": pl.Int64(),
-    "char_end": pl.Int64(),
-}
-EDIT_COLUMNS: dict[str, pl.DataType] = {
-    "report_id": pl.Utf8(),
-    "edit_id": pl.Int64(),
-    "kind": pl.Utf8(),
-    "raw_start": pl.Int64(),
-    "raw_end": pl.Int64(),
-    "raw_text": pl.Utf8(),
-    "replacement": pl.Utf8(),
-    "norm_start": pl.Int64(),
-    "norm_end": pl.Int64(),
-}
+# The published tables' columns, in their models' order: a stage file in another order is not
+# streamed by validation but held in memory and written again.
+DOCUMENT_COLUMNS = column_dtypes("documents")
+SENTENCE_COLUMNS = column_dtypes("sentences")
+EDIT_COLUMNS = column_dtypes("normalization_edits")
 
 
 def documents_rows(report_id: str, r: NormalizedReport) -> list[dict]:

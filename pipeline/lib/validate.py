@@ -31,7 +31,7 @@ import polars as pl
 import pyarrow
 from pandera.config import ValidationDepth, config_context
 
-from pipeline.lib.frames import HASH_SCHEMA, Frame, report_hashes
+from pipeline.lib.frames import HASH_SCHEMA, Frame, report_hashes, report_in
 from pipeline.lib.validation_ledger import LEDGER_SCHEMA, ledger_rows, unchanged_reports, validation_version
 from schemas.tables import (
     CROSS_TABLE_CHECKS,
@@ -153,8 +153,8 @@ def validate_tables(tables: dict[str, Frame], run_id: str, *,
     # A scan that conforming leaves as it is: its valid rows are the scan less the bad ones.
     streamed = {name for name, source in tables.items() if isinstance(source, pl.LazyFrame) and (
         list(source.collect_schema().items()) == list(column_dtypes(name).items()))}
-    version = validation_version(sources.get("indicators") if isinstance(sources.get("indicators"), pl.DataFrame)
-                                 else None if "indicators" not in sources else sources["indicators"].collect())
+    indicators = sources.get("indicators")
+    version = validation_version(None if indicators is None else indicators.lazy().collect())
     hashes = _report_hashes(sources)
     # What needs the whole table first: a report with a row that fails it is checked in full.
     whole = {name: _whole_table_failures(TABLES[name], conformed[name][0] if name in conformed else tables[name])
@@ -164,7 +164,8 @@ def validate_tables(tables: dict[str, Frame], run_id: str, *,
         skip = unchanged_reports(hashes, ledger, version)
         for name, (_, failures) in whole.items():
             if skip and failures.height and name in _SLICED_TABLES:
-                skip -= set(_reports_at(tables[name], failures["index"].unique()).to_list())
+                ids = tables[name].lazy().select("report_id").collect()["report_id"]  # a scan, as skipping needs
+                skip -= set(ids.gather(failures["index"].unique()).drop_nulls().to_list())
     lookup = _Lookup(sources if not skip else {
         name: _without_reports(source, skip) if name in _SLICED_TABLES else source for name, source in sources.items()})
 
@@ -226,19 +227,12 @@ def _report_hashes(sources: dict[str, Frame]) -> pl.DataFrame:
         pl.col("hash").sum(), pl.col("n_rows").sum()).select(list(HASH_SCHEMA))
 
 
-def _reports_at(source: Frame, rows: pl.Series) -> pl.Series:
-    """The report ids of the rows at the positions `rows` (nulls left out)."""
-    ids = source.select("report_id")
-    ids = ids.collect() if isinstance(ids, pl.LazyFrame) else ids
-    return ids["report_id"].gather(rows).drop_nulls()
-
-
 def _without_reports(source: Frame, reports: set[str]) -> Frame:
     """The rows of every report but `reports` (and none with a null report id)."""
-    return source.filter(~pl.col("report_id").is_in(pl.Series(sorted(reports), dtype=pl.String).implode()))
+    return source.filter(~report_in(reports))
 
 
-def _pieces(name: str, source: Frame, skip: set[str] = frozenset()
+def _pieces(name: str, source: Frame, skip: set[str] | frozenset[str] = frozenset()
             ) -> Iterator[tuple[int, pl.DataFrame, tuple[str, ...]]]:
     """The table conformed, a slice at a time: (offset of its first row, the slice, columns dropped).
 
@@ -257,7 +251,7 @@ def _pieces(name: str, source: Frame, skip: set[str] = frozenset()
         yield 0, df, dropped
         return
     starts = (ids != ids.shift(1)).fill_null(True).arg_true()  # the rows where a report starts
-    wanted = ~ids.is_in(pl.Series(sorted(skip), dtype=pl.String).implode()).fill_null(False)
+    wanted = ~ids.to_frame().select(report_in(skip).fill_null(False)).to_series()
     for a, b in _runs(wanted):
         inside = pl.int_range(a + _SLICE_ROWS, b, _SLICE_ROWS, eager=True).cast(starts.dtype)
         cuts = starts.gather(starts.search_sorted(inside, side="left").clip(0, starts.len() - 1)).to_list()

@@ -23,7 +23,7 @@ import pandera
 import polars as pl
 
 from pipeline.lib.batch import code_version
-from pipeline.lib.frames import HASH_SCHEMA, changed_reports
+from pipeline.lib.frames import HASH_SCHEMA, changed_reports, report_in
 from pipeline.lib.paths import PROJECT_ROOT
 
 LEDGER_SCHEMA = {**HASH_SCHEMA, "version": pl.String}
@@ -63,8 +63,7 @@ def ledger_rows(hashes: pl.DataFrame, failed: set[str], version: str) -> pl.Data
 
     Each such report has its `reports` row's hash in it, so a report that passed but has no rows
     in some table is still known to have passed."""
-    passed = hashes.filter(pl.col("report_id").is_not_null() & ~pl.col("report_id").is_in(
-        pl.Series(sorted(failed), dtype=pl.String).implode()))
+    passed = hashes.filter(pl.col("report_id").is_not_null() & ~report_in(failed))
     return passed.with_columns(version=pl.lit(version, dtype=pl.String)).select(LEDGER_SCHEMA.keys())
 
 
