@@ -139,3 +139,32 @@ def test_readme_sql_examples_run(built: dict) -> None:
     assert 3 <= len(queries) <= 6
     for sql in queries:
         assert _sql(built["warehouse"], sql), sql
+
+
+def test_a_run_failing_between_two_stored_tables_leaves_nothing_stale(seed_raw: dict[str, Path],
+                                                                      instance: dg.DagsterInstance) -> None:
+    """Normalize stores `documents`, then `sentences`. When storing `sentences` fails after a report
+    changed, the next run must not keep that report's sentences of the run before (its ledger would
+    vouch for them): every sentence is again the text at its offsets, the new text included."""
+    from pipeline.lib.paths import asset_dir
+
+    assert _run_all(instance).success
+    victim = sorted(seed_raw["raw"].glob("*.txt"))[1]
+    added = "全市新增测试企业4321家。"
+    victim.write_text(added + "\n" + victim.read_text(encoding="utf-8"), encoding="utf-8")  # every offset moves
+    blocker = asset_dir("sentences").with_name("sentences.tmp")
+    blocker.write_text("not a folder: storing `sentences` fails")
+    job = all_defs().resolve_implicit_global_asset_job_def()
+    assert not job.execute_in_process(instance=instance, raise_on_error=False).success
+    blocker.unlink()
+    assert _run_all(instance).success
+    warehouse = seed_raw["warehouse"]
+    report_id = victim.stem
+    mismatched = _sql(warehouse, f"""
+        select count(*) from sentences s join documents d using (report_id)
+        where report_id = '{report_id}' and substr(d.text, s.char_start + 1, s.char_end - s.char_start) <> s.text""")
+    assert mismatched == [(0,)]
+    assert _sql(warehouse, f"select count(*) from sentences where report_id = '{report_id}' and text = '{added}'") \
+        == [(1,)]
+    facts = _sql(warehouse, f"select value from facts where report_id = '{report_id}' and evidence like '%测试企业%'")
+    assert facts == [(4321.0,)]

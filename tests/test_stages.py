@@ -8,6 +8,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from pipeline.lib.batch import write_ledger
 from pipeline.lib.inventory import build_inventory
 from pipeline.lib.stages import NORMALIZED_TABLES, extract_reports, normalize_reports
 
@@ -29,9 +30,12 @@ def _both_stages(reports: pl.DataFrame, work: Path, out: Path, previous: dict[st
     normalized = normalize_reports(reports, RAW, {n: previous[n] for n in NORMALIZED_TABLES if n in previous},
                                    work / "normalize.parquet", work / "parts-n")
     stored = _stored(normalized.tables, out)
+    write_ledger(work / "normalize.parquet", normalized.ledger)  # as the asset does, once all is stored
     facts = extract_reports(reports, stored["documents"], stored["sentences"], previous.get("facts"),
                             work / "extract.parquet", work / "parts-e")
-    return {**stored, **_stored(facts.tables, out)}, normalized.n_computed, facts.n_computed
+    stored_facts = _stored(facts.tables, out)
+    write_ledger(work / "extract.parquet", facts.ledger)
+    return {**stored, **stored_facts}, normalized.n_computed, facts.n_computed
 
 
 @pytest.mark.parametrize("left_out", [0, 2, 4], ids=["first", "middle", "last"])

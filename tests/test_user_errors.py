@@ -57,3 +57,24 @@ def test_warehouse_locked_by_another_publisher(seed_raw: dict[str, Path], instan
     assert "another process is publishing" in sentence and str(warehouse) in sentence
     assert meta["error_kind"] == "WarehouseLockedError"
     assert (warehouse / "parquet" / "facts.parquet").read_bytes() == before
+
+
+@pytest.mark.parametrize("change", ["edited", "removed"])
+def test_a_raw_file_changed_after_the_inventory_names_the_file(seed_raw: dict[str, Path],
+                                                               instance: dg.DagsterInstance, change: str) -> None:
+    """The inventory hashed every file; normalization reads them again. A file edited or removed in
+    between fails the step with its path, instead of normalizing other bytes than `reports` shows
+    (or an empty text)."""
+    job = all_defs().resolve_implicit_global_asset_job_def()
+    assert job.execute_in_process(instance=instance, asset_selection=[dg.AssetKey("reports")]).success
+    victim = sorted(seed_raw["raw"].glob("*.txt"))[2]
+    if change == "edited":
+        victim.write_text(victim.read_text(encoding="utf-8") + "\n全市新增企业100家。\n", encoding="utf-8")
+    else:
+        victim.unlink()
+    result = job.execute_in_process(instance=instance, raise_on_error=False, asset_selection=[
+        dg.AssetKey(name) for name in ("documents", "sentences", "normalization_edits")])
+    assert not result.success
+    sentence, meta = _failure(result)
+    assert str(victim) in sentence and "changed during the run" in sentence and "run again" in sentence
+    assert meta["error_kind"] == "RawFileChangedError"

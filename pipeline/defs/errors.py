@@ -8,9 +8,10 @@ import dagster as dg
 from pipeline.lib.inventory import RawFolderError
 from pipeline.lib.manifest import ManifestError
 from pipeline.lib.publish import WarehouseLockedError
+from pipeline.lib.stages import RawFileChangedError
 
-USER_ERRORS: tuple[type[BaseException], ...] = (ManifestError, RawFolderError, WarehouseLockedError,
-                                                PermissionError)
+USER_ERRORS: tuple[type[BaseException], ...] = (ManifestError, RawFolderError, RawFileChangedError,
+                                                WarehouseLockedError, PermissionError)
 
 
 @contextmanager

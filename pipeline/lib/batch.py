@@ -135,13 +135,24 @@ def reusable(ledger: pl.DataFrame, current: dict[str, str], previous: pl.LazyFra
     }
 
 
-def write_ledger(path: Path, fingerprints: dict[str, str], rows: pl.LazyFrame) -> None:
-    """Record the fingerprints and row counts of this run's output."""
+def ledger_frame(fingerprints: dict[str, str], rows: pl.LazyFrame) -> pl.DataFrame:
+    """The ledger of a stage's output: each report's fingerprint and its number of rows in `rows`."""
     counts = dict(rows_per_report(rows).iter_rows())
-    ledger = pl.DataFrame(
+    return pl.DataFrame(
         {"report_id": list(fingerprints), "fingerprint": list(fingerprints.values()),
          "n_rows": [counts.get(rid, 0) for rid in fingerprints]}, schema=LEDGER_SCHEMA,
     ).sort("report_id")
+
+
+def clear_ledger(path: Path) -> None:
+    """Forget what was computed: call it before a stage starts replacing its stored tables. A run
+    that fails between the first table stored and the ledger written then leaves no ledger, and
+    the next run recomputes every report instead of keeping rows of tables stored by other runs."""
+    path.unlink(missing_ok=True)
+
+
+def write_ledger(path: Path, ledger: pl.DataFrame) -> None:
+    """Record a `ledger_frame`: only once every table it counts is stored."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     ledger.write_parquet(tmp)

@@ -5,6 +5,11 @@ changed since the ledger was written, in batches across worker processes, and ke
 previous rows of the others (see `batch.py`). The workers write their rows to Parquet parts in
 a folder the caller names; the tables returned are scans of those parts and of the kept rows,
 so the folder must stay until they are written out.
+
+The ledger of the new tables comes back with them, not written: the caller clears the old one
+before it stores the first table and writes the new one after the last (`batch.clear_ledger`,
+`batch.write_ledger`), so that a run failing halfway through storing cannot leave a ledger that
+vouches for tables of another run.
 """
 
 from __future__ import annotations
@@ -25,11 +30,16 @@ EXTRACT_INPUTS = ("sha256", "region", "region_level", "report_type", "review_yea
 NORMALIZED_TABLES = ("documents", "sentences", "normalization_edits")
 
 
+class RawFileChangedError(RuntimeError):
+    """A raw file read for normalization is gone or not the file the run's inventory hashed."""
+
+
 @dataclass(frozen=True)
 class StageRun:
     """What a stage produced, and how much of it was computed rather than reused."""
 
     tables: dict[str, pl.LazyFrame]
+    ledger: pl.DataFrame  # to write once every table is stored
     n_computed: int
     n_reused: int
 
@@ -45,7 +55,11 @@ def normalize_batch(raw: str, rows: list[dict[str, Any]]) -> dict[str, pl.DataFr
     out: dict[str, list[dict[str, Any]]] = {name: [] for name in NORMALIZED_TABLES}
     for row in rows:
         raw_file = read_raw_file(Path(raw), row["source_file"])
-        report = nz.normalize_report(raw_file.decoded.text or "", report_type=row["report_type"],
+        if raw_file.sha256 != row["sha256"] or raw_file.decoded.text is None:
+            problem = raw_file.decoded.problem or "its bytes are not those the run's inventory read"
+            raise RawFileChangedError(f"{Path(raw) / row['source_file']}: changed during the run ({problem}); "
+                                      "run again to take the folder as it is now")
+        report = nz.normalize_report(raw_file.decoded.text, report_type=row["report_type"],
                                      review_year=row["review_year"], plan_year=row["plan_year"])
         out["documents"] += nz.documents_rows(row["report_id"], report)
         out["sentences"] += nz.sentence_rows(row["report_id"], report)
@@ -72,8 +86,8 @@ def normalize_reports(reports: pl.DataFrame, raw: Path, previous: dict[str, pl.L
     schemas = normalized_schemas()
     tables = {name: _combined(batch.previous_rows(previous.get(name), keep, schemas[name]),
                               batch.scan_parts(parts, name, schemas[name])) for name in NORMALIZED_TABLES}
-    batch.write_ledger(ledger_path, current, tables["documents"])
-    return StageRun(tables, n_computed=len(todo), n_reused=len(keep))
+    return StageRun(tables, batch.ledger_frame(current, tables["documents"]), n_computed=len(todo),
+                    n_reused=len(keep))
 
 
 def _combined(kept: pl.LazyFrame, computed: pl.LazyFrame) -> pl.LazyFrame:
@@ -129,5 +143,5 @@ def extract_reports(reports: pl.DataFrame, documents: Frame, sentences: Frame, p
     todo = [r for r in rows if r["report_id"] not in keep]
     batch.run_to_parts(extract_batch, [(b, documents, sentences) for b in batch.batches(todo)], parts)
     facts = _combined(batch.previous_rows(previous, keep, FACT_COLUMNS), batch.scan_parts(parts, "facts", FACT_COLUMNS))
-    batch.write_ledger(ledger_path, current, facts)
-    return StageRun({"facts": facts}, n_computed=len(todo), n_reused=len(keep))
+    return StageRun({"facts": facts}, batch.ledger_frame(current, facts), n_computed=len(todo),
+                    n_reused=len(keep))

@@ -7,7 +7,7 @@ import polars as pl
 
 from pipeline.defs.cache_policy import reuse_cached
 from pipeline.defs.metadata import table_metadata
-from pipeline.lib.batch import read_previous
+from pipeline.lib.batch import clear_ledger, read_previous, write_ledger
 from pipeline.lib.dictionary import indicators_frame
 from pipeline.lib.paths import asset_dir, gold_dir, ledger_path, parts_dir
 from pipeline.lib.stages import extract_reports
@@ -23,8 +23,8 @@ from pipeline.lib.stages import extract_reports
 def facts(context: dg.AssetExecutionContext, reports: pl.DataFrame, documents: pl.LazyFrame,
           sentences: pl.LazyFrame):
     previous = None if not reuse_cached(context) else read_previous(asset_dir("facts")).get("frame")
-    parts = parts_dir("extract")
-    run = extract_reports(reports, documents, sentences, previous, ledger_path("extract"), parts)
+    parts, ledger = parts_dir("extract"), ledger_path("extract")
+    run = extract_reports(reports, documents, sentences, previous, ledger, parts)
     frame = run.tables["facts"]  # a scan of the batches' parts and the kept rows: streamed to its file
     context.log.info(f"extracted facts of {run.n_computed} report(s), reused {run.n_reused} unchanged")
     extra: dict = {"reports_computed": run.n_computed, "reports_reused": run.n_reused,
@@ -39,7 +39,9 @@ def facts(context: dg.AssetExecutionContext, reports: pl.DataFrame, documents: p
                 for k in ("precision", "recall", "f1"):
                     extra[f"gold_{mode}_{k}"] = round(float(score[mode][k]), 4)
             extra["gold_reports_scored"] = len(score["reports"])
+    clear_ledger(ledger)  # the stored table changes from here on: see `stages`
     yield dg.Output(frame, metadata=table_metadata(frame, **extra))
+    write_ledger(ledger, run.ledger)
     shutil.rmtree(parts)  # stored by now: Dagster stores an output as it is yielded
 
 

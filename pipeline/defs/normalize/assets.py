@@ -6,8 +6,9 @@ import dagster as dg
 import polars as pl
 
 from pipeline.defs.cache_policy import reuse_cached
+from pipeline.defs.errors import user_errors
 from pipeline.defs.metadata import table_metadata
-from pipeline.lib.batch import read_previous
+from pipeline.lib.batch import clear_ledger, read_previous, write_ledger
 from pipeline.lib.paths import asset_dir, ledger_path, parts_dir, raw_dir
 from pipeline.lib.stages import NORMALIZED_TABLES, normalize_reports
 
@@ -30,9 +31,11 @@ _DESCRIPTIONS = {
 def normalize(context: dg.AssetExecutionContext, reports: pl.DataFrame):
     previous = {} if not reuse_cached(context) else {
         name: read_previous(asset_dir(name)).get("frame") for name in NORMALIZED_TABLES}
-    parts = parts_dir("normalize")
-    run = normalize_reports(reports, raw_dir(), {k: v for k, v in previous.items() if v is not None},
-                            ledger_path("normalize"), parts)
+    parts, ledger = parts_dir("normalize"), ledger_path("normalize")
+    with user_errors(context):
+        run = normalize_reports(reports, raw_dir(), {k: v for k, v in previous.items() if v is not None},
+                                ledger, parts)
+    clear_ledger(ledger)  # the stored tables change from here on: see `stages`
     context.log.info(f"normalized {run.n_computed} report(s), reused {run.n_reused} unchanged")
     for name in NORMALIZED_TABLES:
         frame = run.tables[name]  # a scan of the batches' parts and the kept rows: streamed to its file
@@ -44,4 +47,5 @@ def normalize(context: dg.AssetExecutionContext, reports: pl.DataFrame):
             kinds = frame.group_by("kind").len().sort("kind").collect()
             extra["edits_by_kind"] = dg.MetadataValue.json(dict(kinds.iter_rows()))
         yield dg.Output(frame, output_name=name, metadata=table_metadata(frame, **extra))
+    write_ledger(ledger, run.ledger)  # every output is stored by now
     shutil.rmtree(parts)  # every output is stored by now: Dagster stores each as it is yielded
