@@ -335,3 +335,30 @@ def test_a_bulletin_reads_as_review_and_its_notes_as_other() -> None:
     assert [s.section_role for s in r.sentences] == ["other", "review", "review", "review", "review"] + ["other"] * 3
     assert sentence(r, "粮食总产量").section_path == "二、农业"
     assert sentence(r, "1.本公报").section_path == "" and not sentence(r, "1.本公报").is_heading
+
+
+@pytest.mark.parametrize(("raw_text", "joined"), [
+    ("全年接待游客2160万人次,旅游总收入205.8亿\n元,增长38.5%。", "旅游总收入205.8亿元,增长38.5%。"),
+    ("城镇新增就业2.5万人以\n上;居民人均可支配收入增长6%。", "城镇新增就业2.5万人以上;"),
+    ("PM2.5平均浓度为２４\n微克／立方米。", "PM2.5平均浓度为24微克/立方米。"),
+])
+def test_a_line_wrapped_inside_a_value_is_joined(raw_text: str, joined: str) -> None:
+    r = normalize_report(raw_text)
+    assert joined in r.text
+    (edit,) = [e for e in r.edits if "line_break_join" in e.kind]
+    assert edit.raw_text == "\n" and edit.replacement == ""
+    assert to_raw_offset(r, r.text.index(joined)) == raw_text.index(joined[:3])  # offsets still map back
+
+
+@pytest.mark.parametrize("text", [
+    "地区生产总值\n5200亿元\n增长5.5%",  # an infographic's label over its value: lines of their own
+    "(三)全年目标任务圆满完成\n2023年,全市地区生产总值增长5%。",  # a heading, then a year
+    "指标 2023年\n地区生产总值 5200\n增长率 5.5",  # a table's rows
+    "文旅产业提档突破\n- 25个项目开工,32个项目投产。",  # a heading over a list item
+    "常住人口 315\n人均地区生产总值 12.5万元",  # a table's rows again
+    "全区地区生产总值完成\n4861.8亿元,同比增长5.4%。",  # a label (the extractor reads it so)
+])
+def test_lines_that_are_not_cut_values_stay(text: str) -> None:
+    r = normalize_report(text)
+    assert not [e for e in r.edits if "line_break_join" in e.kind]
+    assert r.text.count("\n") == text.count("\n")

@@ -1,18 +1,23 @@
-"""Joining paragraphs that a newspaper page break cut inside a sentence.
+"""Joining text that a page break or a line wrap cut inside a sentence.
 
 Once a page-break marker is gone (`(下转第二版)`), its sentence lies in two paragraphs with a
 blank line between: `(六)加快推进农业农村现代化,乡村振兴取` / `得积极成效。粮食…`. A join
 removes that blank line (an edit of kind `page_break_join`). The rule is in `headings.yaml`
 (`join`): it uses the heading systems to tell a cut line from a heading that stands alone.
+
+A web page or a converted PDF may also wrap a line inside a value (`205.8亿` / `元`): that single
+line break goes (`line_break_join`, `wrap_joins` in headings.yaml).
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from pipeline.lib.editlog import Change
 from pipeline.lib.sections import marker_of, rules
 from pipeline.lib.sentences import SENTENCE_END, first_sentence_end, paragraphs
+from pipeline.lib.units import load_units
 
 _BLANK_LINE = re.compile("\n\n")
 
@@ -69,3 +74,29 @@ def _runin_counts(text: str) -> dict[str, int]:
 def _is_runin(line: str) -> bool:
     end = first_sentence_end(line)
     return end is not None and end < len(line)
+
+
+_WRAP_AFTER = frozenset("0123456789万亿千百以")  # what a break inside a value follows (a rare pair)
+_WRAP_REACH = 40  # characters before a break that a `before` pattern may read
+
+
+def wrap_changes(text: str) -> list[Change]:
+    """Remove the single line breaks that cut a value (`205.8亿` / `元`, `2.5万人以` / `上`): see
+    `wrap_joins` in headings.yaml. Only a break after a digit, a magnitude or 以 is looked at."""
+    changes = []
+    at = text.find("\n", 1)
+    while at > 0:
+        if text[at - 1] in _WRAP_AFTER and any(
+                after.match(text, at + 1) and before.search(text, max(0, at - _WRAP_REACH), at)
+                for before, after in _wrap_patterns()):
+            changes.append(Change(at, at + 1, "", "line_break_join"))
+        at = text.find("\n", at + 1)
+    return changes
+
+
+@lru_cache(maxsize=1)
+def _wrap_patterns() -> list[tuple[re.Pattern[str], re.Pattern[str]]]:
+    """(before, after) of each rule; `before` must end at the break (`\\Z` at the search's end)."""
+    unit = f"[万亿千百]*(?:{load_units().unit_pattern}|%)"
+    return [(re.compile(f"(?:{b.replace('UNIT', unit)})\\Z"), re.compile(a.replace("UNIT", unit)))
+            for b, a in rules().wrap_joins]

@@ -16,7 +16,7 @@ The rules are data: `pipeline/data/noise.yaml` (cleaning) and `pipeline/data/hea
 sentences and sections in `sentences.py`, `sections.py`; `editlog.py` keeps the record.
 
 Edit kinds: `markdown`, `html`, `chrome`, `page_break`, `spam`, `footnote_marker`, `width`,
-`acronym`, `lost_plus`, `stray_english`, `whitespace`, `page_break_join`. Where a later stage
+`acronym`, `lost_plus`, `stray_english`, `whitespace`, `page_break_join`, `line_break_join`. Where a later stage
 rewrote an earlier edit's replacement, the one edit carries both kinds (`width+whitespace`).
 """
 
@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from pipeline.lib.editlog import Edit, EditLog, OffsetMap
-from pipeline.lib.joins import join_changes
+from pipeline.lib.joins import join_changes, wrap_changes
 from pipeline.lib.sections import sectionize
 from pipeline.lib.textclean import (
     MarkupHints,
@@ -125,6 +125,7 @@ def normalize_report(
         changed += log.apply(restore_changes(log.text))
         changed += log.apply(whitespace_changes(log.text))
         changed += log.apply(join_changes(log.text))
+        changed += log.apply(wrap_changes(log.text))
         if not changed:
             break
     text = log.text

@@ -62,6 +62,7 @@ class HeadingRules:
     default_roles: dict[str, str]
     join_first_ends: re.Pattern[str]
     join_second_starts: re.Pattern[str]
+    wrap_joins: tuple[tuple[str, str], ...]  # (before, after) patterns, `UNIT` still in them (see joins.py)
 
 
 @cache
@@ -91,6 +92,7 @@ def rules() -> HeadingRules:
         default_roles={str(k): str(v) for k, v in (d.get("default_roles") or {}).items()},
         join_first_ends=re.compile(d["join"]["first_ends"]),
         join_second_starts=re.compile(d["join"]["second_starts"]),
+        wrap_joins=tuple((str(j["before"]), str(j["after"])) for j in d["wrap_joins"]),
     )
 
 
