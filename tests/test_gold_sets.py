@@ -11,6 +11,9 @@
 - `heldout2`: a second set written blind, from the language of reports alone (河南 plan report,
   昆明 work report, 湄潭县, 厦门 bulletin, 滨海新区, a scraped 山西 page), committed before any run
   (24cd277); measured then at strict F1 0.976, before its misses were fixed with general rules.
+- `heldout3`: a third set written blind (甘肃 2021 work report, 徐州 2022 plan, 安吉县 2019, 大连 2021
+  bulletin, a scraped 龙岗区 page with lines wrapped inside values, a 温州 infographic), committed
+  before any run; measured then at strict F1 0.970, before its misses were fixed with general rules.
 
 Never edit a text or its gold to pass: a miss is a finding to fix with a general rule.
 """
@@ -42,10 +45,11 @@ class GoldSet:
 
 GOLD_SETS = [
     GoldSet("seeds", ROOT / "raw", ROOT / "tests" / "gold", 0.95, 0.97),
-    # Both held-out sets score 1.000 since rules were fitted with them in view: the floors now guard
-    # those rules against regressions (first, blind measurements: 0.972 and 0.976).
+    # The held-out sets score 1.000 since rules were fitted with them in view: the floors now guard
+    # those rules against regressions (first, blind measurements: 0.972, 0.976 and 0.970).
     GoldSet("heldout", ROOT / "tests" / "heldout" / "raw", ROOT / "tests" / "heldout" / "gold", 0.98, 0.98),
     GoldSet("heldout2", ROOT / "tests" / "heldout2" / "raw", ROOT / "tests" / "heldout2" / "gold", 0.98, 0.98),
+    GoldSet("heldout3", ROOT / "tests" / "heldout3" / "raw", ROOT / "tests" / "heldout3" / "gold", 0.98, 0.98),
 ]
 
 

@@ -58,7 +58,6 @@ _PREDICATE_RUN = 12  # the longest predicate a clause without a value is read wi
 _LABEL_MAX = 30
 _LABEL_BREAK = re.compile(r"[,;:。!?、]")
 _LINE_MARKERS = re.compile(r"^[\s\-*•·✓√>]+")
-_PURE_VALUE = re.compile(r"^[\s\-*•·✓√>]*(?:约|近|超过|超|突破|逾)?\s*\d")
 _MAY_HOLD_VALUE = re.compile(r"[\d一二两三四五六七八九十百千万亿首]")
 
 
@@ -173,11 +172,18 @@ class _Labels:
 
 def _pure_value(text: str) -> bool:
     """A line that is only a value (1.33万亿元, - 约5000万人次), its subject on another line."""
-    m = _PURE_VALUE.match(text)
+    m = _pure_value_re().match(text)
     if m is None:
         return False
     mentions = find_mentions(text)
     return bool(mentions) and mentions[0].start == m.end() - 1 and not text[mentions[-1].tail_end:].strip()
+
+
+@lru_cache(maxsize=1)
+def _pure_value_re() -> re.Pattern:
+    """A line marker, a bound word (约, 突破, ≤) and a digit: how a line that is only a value opens."""
+    bounds = sorted((w for w, info in load_lexicon().predicates.items() if info.bound), key=len, reverse=True)
+    return re.compile(rf"^[\s\-*•·✓√>]*(?:{'|'.join(re.escape(b) for b in bounds)})?\s*\d")
 
 
 def _label(resolver: SubjectResolver, text: str) -> list[Subject] | None:
@@ -187,8 +193,11 @@ def _label(resolver: SubjectResolver, text: str) -> list[Subject] | None:
     if not _nameable().search(text):
         return None
     subject_text, pred = parse_predicate(text, resolver.lex)
-    if pred.words:
-        return None  # 经济总量稳步提升: a heading saying how things went, not a label
+    arriving = pred.reach and not (pred.change or pred.bound or pred.flow or pred.base or pred.total)
+    if pred.words and not arriving:
+        # 经济总量稳步提升: a heading saying how things went, not a label; a label may end with a
+        # verb of arrival alone (地区生产总值完成 / 4861.8亿元: a line wrapped before its value)
+        return None
     named = _named(resolver, subject_text)
     if named is None or (_MAY_HOLD_VALUE.search(text) and find_mentions(text)):
         return None
@@ -247,6 +256,7 @@ def _sentence_facts(ctx: _Context, resolver: SubjectResolver, sentence, paragrap
     estimate_at = estimate_from(st, paragraph_estimate)
     year_from = clause_years(st, clauses)
     zone_section = resolver.zone_section(sentence.section_path)
+    multi_year_section = _multi_year_section(sentence.section_path)
     carry: _Carry | None = replace(incoming, evidence_start=0) if incoming else None
     history: list[Subject] = []  # the subjects named so far in the sentence, in order
     facts: list[dict] = []
@@ -271,7 +281,8 @@ def _sentence_facts(ctx: _Context, resolver: SubjectResolver, sentence, paragrap
         if first.kind == "rank":  # 地区生产总值增速居全省第2位: the subject stands before 居
             pre = lex.rank_verb_tail_re.sub("", pre)
         subject_text, pred = parse_predicate(pre, lex)
-        if shared_flow and not first.is_percent and not first.counted and pre.lstrip().startswith("、"):
+        if (shared_flow and not first.is_percent and not first.counted and not pred.reach
+                and pre.lstrip().startswith("、")):
             flow_open = lex.flow_opening_re.match(resolver.display(resolver.clean(shared_flow)))
             if flow_open:
                 subject_text = _share_flow(resolver, flow_open.group(0), subject_text)
@@ -294,7 +305,7 @@ def _sentence_facts(ctx: _Context, resolver: SubjectResolver, sentence, paragrap
         shared_flow = "" if inherited else subject_text  # read only when a list item follows
         if (not inherited and not history and ci == 0 and not counted and not pred.flow
                 and not any(x.code for x in subjects) and resolver.opens_with_zone(subject_text)):
-            part_from = c_end  # the sentence opens with a part of the region: later clauses stay there
+            part_from = cursor  # the sentence opens with a part of the region: what follows stays there
         own = subjects  # what this group's values are about; `subjects` goes on to the next clause
         if inherited and pred.flow:
             # 高新技术企业总数达到156家,新认定42家: the flow of the stock, coded only when the
@@ -303,17 +314,21 @@ def _sentence_facts(ctx: _Context, resolver: SubjectResolver, sentence, paragrap
                    for x in subjects]
         if inherited and pred.total:
             # 新设经营主体5.6万户,累计达到98万户: the total of a flow is its stock, which needs a
-            # spelling of its own; the flow's code would be wrong
-            own = [replace(x, code=None) if lex.flow_re.search(x.raw or x.text) else x for x in own]
+            # spelling of its own; the flow's code would be wrong. A subject without a flow word
+            # whose flow was the predicate (科技型中小企业新增152家,累计达到486家) is the stock itself.
+            own = [replace(x, code=None) if lex.flow_re.search(x.raw or x.text) else resolver.resolve(x.raw or x.text)
+                   for x in own]
         own_year = pred.year or year_at(year_from, first.start)
-        if part_from is not None and ci > 0:
+        if part_from is not None and first.start >= part_from:
             if ";" in st[part_from:first.start] or lex.whole_region_re.search(pre):
                 part_from = None
             elif not inherited:
                 own = [replace(x, code=None) for x in own]
-        if pred.multi_year or zone_section or (own_year is None and lex.multi_year_re.search(st, 0, first.start)):
+        if pred.multi_year or zone_section or (own_year is None and (
+                multi_year_section or lex.multi_year_re.search(st, 0, first.start))):
             own = [replace(x, code=None) for x in own]
-        if pred.base:  # 由80%提高到86%: 80% is where it started; the subject goes on
+        if pred.base and pred.year is None:  # 由80%提高到86%: 80% is where it started; the subject goes on
+            # (由2015年的6790.3亿元增加到…: a starting point with its own year is a fact of that year)
             carry = _Carry(subjects, None, group[-1].is_percent, evidence_start)
             continue
         metric_prev = carry.metric if (inherited and carry) else None
@@ -357,6 +372,16 @@ def _sentence_facts(ctx: _Context, resolver: SubjectResolver, sentence, paragrap
         for named, start in _value_less(resolver, st, clauses, cursor, cursor_clause, len(clauses)):
             carry = _Carry(named, None, False, start)
     return facts, carry
+
+
+@lru_cache(maxsize=4096)
+def _multi_year_section(section_path: str) -> bool:
+    """Whether a heading above says its section reviews several years (贰 过去五年发展回顾, “十三五”时期
+    主要成就): a value there without its own year is of no one year. A heading that names a year
+    too (过去五年和2022年工作回顾) reviews that year as well: it decides nothing."""
+    lex = load_lexicon()
+    return any(lex.multi_year_re.search(h) and not lex.single_year_re.search(h)
+               for h in section_path.split(" > ") if h)
 
 
 def _share_flow(resolver: SubjectResolver, flow: str, subject_text: str) -> str:

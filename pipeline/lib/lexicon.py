@@ -34,6 +34,7 @@ class PredicateWord:
     multi_year: bool = False
     each: bool = False
     total: bool = False
+    compare: bool = False
 
 
 def _alternation(words: list[str]) -> str:
@@ -86,6 +87,7 @@ class Lexicon:
     compound_subjects: dict[str, tuple[str, ...]]
     np_stop_re: re.Pattern
     multi_year_re: re.Pattern
+    single_year_re: re.Pattern
     milestone_re: re.Pattern
     indicator_heads: tuple[str, ...]  # nouns that end the name of a quantity
     indicator_head_re: re.Pattern  # one of them at the end of a text
@@ -172,6 +174,7 @@ def load_lexicon(path: Path = EXTRACTION_PATH) -> Lexicon:
         compound_subjects={str(k): tuple(str(x) for x in v) for k, v in doc["compound_subjects"].items()},
         np_stop_re=re.compile(_alternation(doc["np_stop_words"])),
         multi_year_re=re.compile("|".join(f"(?:{p})" for p in doc["multi_year_patterns"])),
+        single_year_re=re.compile(doc["single_year_pattern"]),
         milestone_re=re.compile(_alternation(doc["milestone_words"])),
         indicator_heads=tuple(str(h) for h in doc["indicator_heads"]),
         indicator_head_re=re.compile(rf"(?:{_alternation(doc['indicator_heads'])})$"),

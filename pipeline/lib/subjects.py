@@ -96,6 +96,9 @@ def parse_predicate(pre: str, lex: Lexicon | None = None) -> tuple[str, Predicat
     pred.words = words
     for i, w in enumerate(words):
         info = lex.predicates.get(w)
+        if info is None and i and (before := lex.predicates.get(words[i - 1])) is not None and before.compare:
+            pred.change = True  # 比上年净增289家: the change of the stock on the base, not a flow
+            continue
         if info is None:  # a flow word after the subject: 市场主体新增
             pred.flow = True
             pred.flow_words += w
