@@ -367,6 +367,41 @@ CASES = [
          coded=[F("gdp", "level", 4861.8, "亿元"), F("gdp", "growth", 5.4)]),
     Case("a heading ending with a verb is no label of the list item under it",
          "文旅产业提档突破\n25个项目开工,32个项目投产。", uncoded=[F(None, "level", 25, "个")]),
+    Case("a comparison base with its year, or 与上年相比, before a flow word: a change too",
+         "高新技术企业达到1229家,较2022年净增289家;科技型中小企业达到800家,与上年相比净增50家。",
+         coded=[F("high_tech_enterprises", "level", 1229, "家"), F("high_tech_enterprises", "change", 289, "家"),
+                F("tech_smes", "level", 800, "家"), F("tech_smes", "change", 50, "家")]),
+    Case("一年来 opens the clause whole; 一年期 is a name",
+         "一年来全市地区生产总值增长5%。一年期贷款市场报价利率下降0.1个百分点。",
+         coded=[F("gdp", "growth", 5, text="地区生产总值")],
+         uncoded=[F(None, "change", -0.1, "pp")]),
+    Case("过去1年 and 近一年来 are one year; 近3年 several",
+         "过去1年,全市地区生产总值增长5%。近一年来,一般公共预算收入增长6%。近3年,城镇新增就业累计30万人。",
+         coded=[F("gdp", "growth", 5), F("general_budget_revenue", "growth", 6)],
+         uncoded=[F(None, "level", 30, "万人")]),
+    Case("signs before a value: < > ≥", "PM2.5平均浓度<30微克/立方米,城镇新增就业≥8万人,粮食总产量>50万吨。",
+         role="targets",
+         coded=[F("pm25", "level", 30, "微克/立方米", "lt"), F("new_urban_jobs", "level", 8, "万人", "ge"),
+                F("grain_output", "level", 50, "万吨", "gt")]),
+    Case("under a five-year review, the nearest heading naming a year decides",
+         "全市地区生产总值增长5.5%,城镇新增就业12万人。", path="一、过去五年工作回顾 > (一)2022年主要工作",
+         coded=[F("gdp", "growth", 5.5), F("new_urban_jobs", "level", 12, "万人")]),
+    Case("under a five-year review, a paragraph opening with a year or 过去一年 is of that year",
+         "2022年,全市地区生产总值增长5.5%。一般公共预算收入增长6%。\n过去一年,城镇新增就业12万人。",
+         path="一、过去五年工作回顾",
+         coded=[F("gdp", "growth", 5.5, period=2022), F("general_budget_revenue", "growth", 6, period=2022),
+                F("new_urban_jobs", "level", 12, "万人")]),
+    Case("今年 opening a paragraph (or after 报告提出) is the plan year, 去年 the review year, in any section",
+         "报告提出,今年全市地区生产总值增长6%左右。\n今年,我们将新认定高新技术企业1000家以上。同时,数字经济核心产业增加值增长10%。"
+         "\n去年,全市一般公共预算收入增长5%。",
+         coded=[F("gdp", "growth", 6, "%", "approx", status="target", period=2024),
+                F("new_high_tech_enterprises", "level", 1000, "家", "ge", status="target", period=2024),
+                F("digital_economy_core", "growth", 10, status="target", period=2024),
+                F("general_budget_revenue", "growth", 5)]),
+    Case("a county of the city, what growth drives, and 要", "其中,正定县一个县就接待游客2860万人次。"
+         "经济每增长1个百分点,大约可以带动城镇新增就业1.5万人左右。今年优良天数要达到250天。",
+         coded=[F("good_air_days", "level", 250, "天", status="target", period=2024)],
+         uncoded=[F(None, "level", 2860, "万人次"), F(None, "level", 1.5, "万人", "approx")]),
     Case("a starting point without its own year is no fact", "城镇化率由61.2%提高到63.5%。",
          coded=[F("urbanization_rate", "share", 63.5)], absent=[61.2]),
     Case("five-year totals are not the year's facts",
@@ -625,3 +660,27 @@ def test_frame_has_the_published_schema() -> None:
     df = frame(_run(CASES[0]))
     assert df.schema == FACT_COLUMNS
     assert frame([]).schema == FACT_COLUMNS
+
+
+@pytest.mark.parametrize(("region", "text"), [
+    ("景德镇市", "2023年景德镇市实现地区生产总值1192.6亿元。"),
+    ("镇江市", "全年镇江市地区生产总值增长5.4%。"),
+    ("武乡县", "武乡县地区生产总值增长6%。"),
+])
+def test_the_regions_own_name_is_not_a_town_or_a_county(region: str, text: str) -> None:
+    """The town and county patterns (…镇, …乡, …县) would read the report's own name as a part of it."""
+    text, sentences = _sentences(text, "review")
+    facts = extract_facts({**REPORT, "region": region}, text, sentences)
+    assert [f["indicator_code"] for f in facts] == ["gdp"]
+
+
+def test_towns_counties_and_streets_but_not_words_of_town_and_country() -> None:
+    """The part-of-the-region patterns for 镇/乡/县/街道 spare 城镇, 城乡, 乡镇, 乡村, 县域 (the text
+    before a dictionary spelling is what they are matched in)."""
+    from pipeline.lib.subjects import resolver_for
+
+    resolver = resolver_for("烟台市")
+    words = ["全市城镇", "全市城乡", "全县乡镇", "推进美丽乡村", "壮大县域", "全县", "各乡镇"]
+    parts = ["其中天荒坪镇", "坂田街道", "其中正定县", "蓬莱区大辛店镇"]
+    assert [w for w in words if resolver._excluded(w, flow=False)] == []
+    assert [p for p in parts if not resolver._excluded(p, flow=False)] == []

@@ -341,6 +341,7 @@ def test_a_bulletin_reads_as_review_and_its_notes_as_other() -> None:
     ("全年接待游客2160万人次,旅游总收入205.8亿\n元,增长38.5%。", "旅游总收入205.8亿元,增长38.5%。"),
     ("城镇新增就业2.5万人以\n上;居民人均可支配收入增长6%。", "城镇新增就业2.5万人以上;"),
     ("PM2.5平均浓度为２４\n微克／立方米。", "PM2.5平均浓度为24微克/立方米。"),
+    ("城镇新增就业\n1.2\n万人\n", "1.2万人"),  # an infographic's number alone on its line
 ])
 def test_a_line_wrapped_inside_a_value_is_joined(raw_text: str, joined: str) -> None:
     r = normalize_report(raw_text)
@@ -356,6 +357,7 @@ def test_a_line_wrapped_inside_a_value_is_joined(raw_text: str, joined: str) -> 
     "指标 2023年\n地区生产总值 5200\n增长率 5.5",  # a table's rows
     "文旅产业提档突破\n- 25个项目开工,32个项目投产。",  # a heading over a list item
     "常住人口 315\n人均地区生产总值 12.5万元",  # a table's rows again
+    "规上工业增加值 12.5\n万元以上企业 320家",  # a row ending with a number, a row opening with a unit
     "全区地区生产总值完成\n4861.8亿元,同比增长5.4%。",  # a label (the extractor reads it so)
 ])
 def test_lines_that_are_not_cut_values_stay(text: str) -> None:

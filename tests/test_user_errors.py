@@ -76,5 +76,5 @@ def test_a_raw_file_changed_after_the_inventory_names_the_file(seed_raw: dict[st
         dg.AssetKey(name) for name in ("documents", "sentences", "normalization_edits")])
     assert not result.success
     sentence, meta = _failure(result)
-    assert str(victim) in sentence and "changed during the run" in sentence and "run again" in sentence
+    assert str(victim) in sentence and "changed during the run" in sentence and "again (from `reports`)" in sentence
     assert meta["error_kind"] == "RawFileChangedError"

@@ -37,7 +37,15 @@ import polars as pl
 from pipeline.lib.dictionary import load_dictionary
 from pipeline.lib.lexicon import load_lexicon
 from pipeline.lib.mentions import Mention, find_mentions
-from pipeline.lib.periods import ReportYears, as_year, clause_years, estimate_from, estimate_paragraphs, year_at
+from pipeline.lib.periods import (
+    ReportYears,
+    as_year,
+    clause_years,
+    estimate_from,
+    estimate_paragraphs,
+    paragraph_years,
+    year_at,
+)
 from pipeline.lib.subjects import Predicate, Subject, SubjectResolver, parse_predicate, resolver_for
 from schemas.tables import column_dtypes
 
@@ -94,6 +102,7 @@ def extract_facts(report: dict, text: str, sentences: list) -> list[dict]:
                    ReportYears(as_year(report.get("review_year")), as_year(report.get("plan_year"))))
     resolver = resolver_for(ctx.region)
     estimated = estimate_paragraphs(sentences)
+    para_years = paragraph_years(sentences, ctx.years)
     out: list[dict] = []
     seen: set[str] = set()
     labels = _Labels(resolver, sentences)
@@ -105,7 +114,8 @@ def extract_facts(report: dict, text: str, sentences: list) -> list[dict]:
         incoming = carry if _continues(previous, sentence) else None
         if (short[i - 1] if i else False) or (short[i + 1] if i + 1 < len(short) else False):
             incoming = labels.incoming(i, incoming)  # a line next to one short enough to be a label
-        facts, carry = _sentence_facts(ctx, resolver, sentence, sentence.paragraph_id in estimated, incoming)
+        facts, carry = _sentence_facts(ctx, resolver, sentence, sentence.paragraph_id in estimated, incoming,
+                                       para_years.get(sentence.paragraph_id))
         previous = sentence
         for fact in facts:
             if fact["fact_id"] not in seen:
@@ -240,8 +250,10 @@ def _groups(text: str, mentions: list[Mention]) -> list[list[Mention]]:
 
 
 def _sentence_facts(ctx: _Context, resolver: SubjectResolver, sentence, paragraph_estimate: bool,
-                    incoming: _Carry | None = None) -> tuple[list[dict], _Carry | None]:
-    """The facts of one sentence, and what its last clause leaves for a continuation line."""
+                    incoming: _Carry | None = None, paragraph_year: int | None = None
+                    ) -> tuple[list[dict], _Carry | None]:
+    """The facts of one sentence, and what its last clause leaves for a continuation line;
+    `paragraph_year` is the year its paragraph opens with (今年/去年), for values without their own."""
     st = sentence.text
     mentions = find_mentions(st)
     if not mentions:
@@ -254,7 +266,7 @@ def _sentence_facts(ctx: _Context, resolver: SubjectResolver, sentence, paragrap
         role = "targets"  # 今年主要预期目标是…, in a text whose sections were not recognised
     status0, period0 = ctx.years.for_role(role)
     estimate_at = estimate_from(st, paragraph_estimate)
-    year_from = clause_years(st, clauses)
+    year_from = clause_years(st, clauses, ctx.years)
     zone_section = resolver.zone_section(sentence.section_path)
     multi_year_section = _multi_year_section(sentence.section_path)
     carry: _Carry | None = replace(incoming, evidence_start=0) if incoming else None
@@ -318,7 +330,7 @@ def _sentence_facts(ctx: _Context, resolver: SubjectResolver, sentence, paragrap
             # whose flow was the predicate (科技型中小企业新增152家,累计达到486家) is the stock itself.
             own = [replace(x, code=None) if lex.flow_re.search(x.raw or x.text) else resolver.resolve(x.raw or x.text)
                    for x in own]
-        own_year = pred.year or year_at(year_from, first.start)
+        own_year = pred.year or year_at(year_from, first.start) or paragraph_year
         if part_from is not None and first.start >= part_from:
             if ";" in st[part_from:first.start] or lex.whole_region_re.search(pre):
                 part_from = None
@@ -376,12 +388,16 @@ def _sentence_facts(ctx: _Context, resolver: SubjectResolver, sentence, paragrap
 
 @lru_cache(maxsize=4096)
 def _multi_year_section(section_path: str) -> bool:
-    """Whether a heading above says its section reviews several years (贰 过去五年发展回顾, “十三五”时期
-    主要成就): a value there without its own year is of no one year. A heading that names a year
-    too (过去五年和2022年工作回顾) reviews that year as well: it decides nothing."""
+    """Whether the nearest heading above that names a span says it reviews several years (贰 过去五年
+    发展回顾, “十三五”时期主要成就): a value there without its own year is of no one year. A heading
+    that names one year (过去五年和2022年工作回顾, (一)2022年主要工作) makes it that year's."""
     lex = load_lexicon()
-    return any(lex.multi_year_re.search(h) and not lex.single_year_re.search(h)
-               for h in section_path.split(" > ") if h)
+    for heading in reversed(section_path.split(" > ")):  # the nearest heading that says decides
+        if lex.single_year_re.search(heading):
+            return False  # 过去五年工作回顾 > (一)2022年主要工作: that year
+        if lex.multi_year_re.search(heading):
+            return True
+    return False
 
 
 def _share_flow(resolver: SubjectResolver, flow: str, subject_text: str) -> str:

@@ -17,9 +17,13 @@ from dataclasses import dataclass
 
 from pipeline.lib.lexicon import load_lexicon
 
-# A year opening a clause (not 2023年以来, a span, nor 2023年度, a name's year).
+# A year opening a clause (not 2023年以来, a span, nor 2023年度, a name's year), or a year said
+# relatively: 今年 is the report's plan year, 去年/过去一年/一年来 its review year (a report is given
+# in the year it plans: 报告提出,今年全市地区生产总值增长6%左右 is a goal, 去年…增长6.3% a result,
+# wherever a spoken or untitled text puts them).
 _CLAUSE_YEAR = re.compile(
-    r"^\s*(?:力争|争取|预计|计划|确保|努力)?\s*(?:到|至|在|截至)?\s*((?:19|20)\d{2})\s*年"
+    r"^\s*(?:[\u4e00-\u9fff]{0,4}(?:提出|指出|明确|表示)[,:]?)?(?:力争|争取|预计|计划|确保|努力)?\s*"
+    r"(?P<horizon>到|至|在|截至)?\s*(?:(?P<year>(?:19|20)\d{2})\s*年|(?P<relative>今年|去年|过去一年|一年来))"
     r"(?!以来|以前|前|起|开始|度)(?:底|末|全年)?")
 _MARKDOWN_LEAD = re.compile(r"^[\s\-*#>•·✓√]+")
 
@@ -34,8 +38,14 @@ class ReportYears:
     def for_role(self, role: str) -> tuple[str, int | None]:
         """Status and period that a sentence's section role gives."""
         if role in ("targets", "tasks"):
-            return "target", self.plan_year if self.plan_year is not None else _shift(self.review_year, 1)
-        return "actual", self.review_year if self.review_year is not None else _shift(self.plan_year, -1)
+            return "target", self.plan_year_or_next()
+        return "actual", self.review_year_or_previous()
+
+    def plan_year_or_next(self) -> int | None:
+        return self.plan_year if self.plan_year is not None else _shift(self.review_year, 1)
+
+    def review_year_or_previous(self) -> int | None:
+        return self.review_year if self.review_year is not None else _shift(self.plan_year, -1)
 
     def status_for_year(self, year: int, status: str) -> str:
         """A year up to the review year is a result's, from the plan year on a goal's."""
@@ -71,6 +81,22 @@ def estimate_paragraphs(sentences: list) -> set[int]:
     return out
 
 
+def paragraph_years(sentences: list, years: ReportYears) -> dict[int, int]:
+    """The paragraphs whose first sentence opens with a year (2022年, 今年, 过去一年; not a horizon,
+    到2025年), and that year: what the paragraph says without a year of its own is of it (今年,我们将…
+    新认定高新技术企业1000家以上。同时,…数字经济核心产业增加值增长10%: both goals, in a text whose
+    sections do not say so; 2022年,… in a section reviewing five years: that year's results)."""
+    out, last_para = {}, None
+    for s in sentences:
+        if s.paragraph_id == last_para or s.is_heading:
+            continue
+        last_para = s.paragraph_id
+        year = _opening_year(_MARKDOWN_LEAD.sub("", s.text), years, horizon=False)
+        if year is not None:
+            out[s.paragraph_id] = year
+    return out
+
+
 def estimate_from(text: str, whole_paragraph: bool) -> int | None:
     """Where 预计 starts to apply in a sentence: 0 in a 预计 paragraph, else at its first 预计."""
     if whole_paragraph:
@@ -79,14 +105,25 @@ def estimate_from(text: str, whole_paragraph: bool) -> int | None:
     return m.start() if m else None
 
 
-def clause_years(text: str, clauses: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """(offset, year) for every clause that opens with a year."""
+def clause_years(text: str, clauses: list[tuple[int, int]], years: ReportYears) -> list[tuple[int, int]]:
+    """(offset, year) for every clause that opens with a year (or 今年/去年, when the report's
+    years say which)."""
     out = []
     for a, b in clauses:
-        m = _CLAUSE_YEAR.match(text[a:b])
-        if m:
-            out.append((a, int(m.group(1))))
+        year = _opening_year(text[a:b], years)
+        if year is not None:
+            out.append((a, year))
     return out
+
+
+def _opening_year(text: str, years: ReportYears, horizon: bool = True) -> int | None:
+    """The year a clause opens with (without `horizon`, not 到2025年: a goal's horizon)."""
+    m = _CLAUSE_YEAR.match(text)
+    if m is None or (m.group("horizon") and not horizon):
+        return None
+    if m.group("year"):
+        return int(m.group("year"))
+    return years.plan_year_or_next() if m.group("relative") == "今年" else years.review_year_or_previous()
 
 
 def year_at(years: list[tuple[int, int]], pos: int) -> int | None:

@@ -58,7 +58,7 @@ def normalize_batch(raw: str, rows: list[dict[str, Any]]) -> dict[str, pl.DataFr
         if raw_file.sha256 != row["sha256"] or raw_file.decoded.text is None:
             problem = raw_file.decoded.problem or "its bytes are not those the run's inventory read"
             raise RawFileChangedError(f"{Path(raw) / row['source_file']}: changed during the run ({problem}); "
-                                      "run again to take the folder as it is now")
+                                      "materialize everything again (from `reports`) to read the folder as it is")
         report = nz.normalize_report(raw_file.decoded.text, report_type=row["report_type"],
                                      review_year=row["review_year"], plan_year=row["plan_year"])
         out["documents"] += nz.documents_rows(row["report_id"], report)
@@ -126,19 +126,26 @@ def extract_batch(rows: list[dict[str, Any]], documents: pl.LazyFrame, sentences
 
 
 def extract_reports(reports: pl.DataFrame, documents: Frame, sentences: Frame, previous: pl.LazyFrame | None,
-                    ledger_path: Path, parts: Path) -> StageRun:
+                    ledger_path: Path, parts: Path, normalized_ledger: Path | None = None) -> StageRun:
     """`facts` for every normalized report.
 
     `documents` and `sentences` are best passed as scans (`pl.scan_parquet`): each worker then
     reads its own slice. In-memory frames work too, but each batch's job carries a copy.
+    `normalized_ledger` is normalize's ledger: a report's facts are kept only while the tables
+    they were read from are the ones that ledger vouches for (a normalize run that failed halfway
+    through storing leaves none, and facts read then from half-new tables are not kept).
     """
     from pipeline.lib.facts import FACT_COLUMNS
 
     documents, sentences = documents.lazy(), sentences.lazy()
     normalized = set(documents.select("report_id").collect()["report_id"].to_list())
     rows = [r for r in _ok_rows(reports) if r["report_id"] in normalized]
-    # The normalized text is a function of the sha256 and the code version, both in the fingerprint.
-    current = {r["report_id"]: batch.fingerprint(r, EXTRACT_INPUTS) for r in rows}
+    # The normalized text is a function of the sha256 and the code version, both in the fingerprint,
+    # once normalize stored all its tables: its ledger's fingerprint says so.
+    vouched = {} if normalized_ledger is None else dict(
+        batch.read_ledger(normalized_ledger).select("report_id", "fingerprint").iter_rows())
+    current = {r["report_id"]: batch.fingerprint({**r, "normalized": vouched.get(r["report_id"])},
+                                                 (*EXTRACT_INPUTS, "normalized")) for r in rows}
     keep = batch.reusable(batch.read_ledger(ledger_path), current, previous)
     todo = [r for r in rows if r["report_id"] not in keep]
     batch.run_to_parts(extract_batch, [(b, documents, sentences) for b in batch.batches(todo)], parts)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from pipeline.lib.dictionary import HeadMatch, IndicatorDictionary, load_dictionary
-from pipeline.lib.lexicon import Lexicon, load_lexicon
+from pipeline.lib.lexicon import Lexicon, PredicateWord, load_lexicon
 
 # List markers and numbering before a subject: `- ✓`, (一), (1), 1., 1、, ①, 一是, 二、
 _LEAD_JUNK = re.compile(
@@ -61,6 +61,11 @@ class Subject:
     bound: str | None = None  # a bound word before 占 (约占 -> approx)
 
 
+# A comparison base written with its year (较2022年, 比2020年末): a predicate word of its own kind.
+_COMPARISON = "<comparison base>"
+_COMPARISON_WORD = PredicateWord(word=_COMPARISON, compare=True)
+
+
 def parse_predicate(pre: str, lex: Lexicon | None = None) -> tuple[str, Predicate]:
     """Split the text before a value into subject and predicate.
 
@@ -80,6 +85,7 @@ def parse_predicate(pre: str, lex: Lexicon | None = None) -> tuple[str, Predicat
             continue
         m = lex.comparison_tail_re.search(s)  # 较2022年增长: the comparison base is no subject
         if m is not None:
+            words.append(_COMPARISON)
             s = s[:m.start()].rstrip()
             continue
         m = lex.duration_tail_re.search(s) if s[-1] == "年" else None  # 连续8年稳定在: how long it held
@@ -93,10 +99,11 @@ def parse_predicate(pre: str, lex: Lexicon | None = None) -> tuple[str, Predicat
             continue
         break
     words.reverse()
-    pred.words = words
+    pred.words = [w for w in words if w is not _COMPARISON]
+    infos = [_COMPARISON_WORD if w is _COMPARISON else lex.predicates.get(w) for w in words]
     for i, w in enumerate(words):
-        info = lex.predicates.get(w)
-        if info is None and i and (before := lex.predicates.get(words[i - 1])) is not None and before.compare:
+        info = infos[i]
+        if info is None and i and (before := infos[i - 1]) is not None and before.compare:
             pred.change = True  # 比上年净增289家: the change of the stock on the base, not a flow
             continue
         if info is None:  # a flow word after the subject: 市场主体新增
@@ -135,6 +142,9 @@ class SubjectResolver:
         self.dictionary = dictionary or load_dictionary()
         self.region = region or ""
         self.region_short = _region_short(self.region)
+        # the region's own name, and its short name where it would read as a town or a county
+        self._own_spellings = [n for n in (self.region, self.region_short)
+                               if len(n) >= 2 and (n == self.region or any(c in n for c in "镇乡县"))]
         self._memo: dict[tuple[str, bool, str], Subject] = {}
 
     # ------------------------------------------------------------------ text
@@ -305,6 +315,8 @@ class SubjectResolver:
             return True
         if self.lex.narrowing_prefix_re.search(prefix.rstrip("的")):
             return True
+        for own in self._own_spellings:  # 景德镇市, 镇江: the region's name is not a town's
+            prefix = prefix.replace(own, " ")
         for m in self.lex.subregion_re.finditer(prefix):
             if self._own_name(m.group()):
                 continue  # 青岛港 in a 青岛市 report: the region's own port

@@ -24,7 +24,7 @@ def facts(context: dg.AssetExecutionContext, reports: pl.DataFrame, documents: p
           sentences: pl.LazyFrame):
     previous = None if not reuse_cached(context) else read_previous(asset_dir("facts")).get("frame")
     parts, ledger = parts_dir("extract"), ledger_path("extract")
-    run = extract_reports(reports, documents, sentences, previous, ledger, parts)
+    run = extract_reports(reports, documents, sentences, previous, ledger, parts, ledger_path("normalize"))
     frame = run.tables["facts"]  # a scan of the batches' parts and the kept rows: streamed to its file
     context.log.info(f"extracted facts of {run.n_computed} report(s), reused {run.n_reused} unchanged")
     extra: dict = {"reports_computed": run.n_computed, "reports_reused": run.n_reused,
