@@ -402,6 +402,20 @@ CASES = [
          "经济每增长1个百分点,大约可以带动城镇新增就业1.5万人左右。今年优良天数要达到250天。",
          coded=[F("good_air_days", "level", 250, "天", status="target", period=2024)],
          uncoded=[F(None, "level", 2860, "万人次"), F(None, "level", 1.5, "万人", "approx")]),
+    Case("a percent in words; an old name of the budget revenue; 各类 narrows nothing",
+         "地方公共财政预算收入145.2亿元,增长百分之二十七点八;全年新登记各类市场主体4.3万户。",
+         coded=[F("general_budget_revenue", "level", 145.2, "亿元"), F("general_budget_revenue", "growth", 27.8),
+                F("new_market_entities", "level", 4.3, "万户")]),
+    Case("a bracket after a value restates it; a city of the province is a part",
+         "全年全省粮食总产量7763.1万吨(1552.6亿斤),比上年增长0.5%。哈尔滨市实现地区生产总值5490.1亿元,增长2.0%。",
+         coded=[F("grain_output", "level", 7763.1, "万吨"), F("grain_output", "level", 1552.6, "亿斤"),
+                F("grain_output", "growth", 0.5)],
+         uncoded=[F(None, "level", 5490.1, "亿元"), F(None, "growth", 2.0)]),
+    Case("a cause (受…冲击) opens a clause without naming a subject",
+         "社会消费品零售总额265.3亿元,受疫情冲击下降1.8%。",
+         coded=[F("retail_sales", "level", 265.3, "亿元"), F("retail_sales", "growth", -1.8)]),
+    Case("towns in a list with 均", "陈贵镇、灵乡镇一般公共预算收入均突破3亿元。",
+         uncoded=[F(None, "level", 3, "亿元", "gt")]),
     Case("a starting point without its own year is no fact", "城镇化率由61.2%提高到63.5%。",
          coded=[F("urbanization_rate", "share", 63.5)], absent=[61.2]),
     Case("five-year totals are not the year's facts",
@@ -680,7 +694,8 @@ def test_towns_counties_and_streets_but_not_words_of_town_and_country() -> None:
     from pipeline.lib.subjects import resolver_for
 
     resolver = resolver_for("烟台市")
-    words = ["全市城镇", "全市城乡", "全县乡镇", "推进美丽乡村", "壮大县域", "全县", "各乡镇"]
-    parts = ["其中天荒坪镇", "坂田街道", "其中正定县", "蓬莱区大辛店镇"]
+    words = ["全市城镇", "全市城乡", "全县乡镇", "推进美丽乡村", "壮大县域", "全县", "各乡镇", "全市", "新增上市",
+             "全省各市", "城市", "超市"]
+    parts = ["其中天荒坪镇", "坂田街道", "其中正定县", "蓬莱区大辛店镇", "陈贵镇、灵乡镇", "其中哈尔滨市"]
     assert [w for w in words if resolver._excluded(w, flow=False)] == []
     assert [p for p in parts if not resolver._excluded(p, flow=False)] == []

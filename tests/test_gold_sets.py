@@ -14,6 +14,9 @@
 - `heldout3`: a third set written blind (甘肃 2021 work report, 徐州 2022 plan, 安吉县 2019, 大连 2021
   bulletin, a scraped 龙岗区 page with lines wrapped inside values, a 温州 infographic), committed
   before any run; measured then at strict F1 0.970, before its misses were fixed with general rules.
+- `heldout4`: a fourth set written blind (赣州 2013 with 百分之 numbers and old names, 海北州, 黑龙江
+  2022 bulletin, 石家庄 press conference, 大冶市 plan with text tables, 东莞 2025), committed before
+  any run; measured then at strict F1 0.913. Its text-table rows are not read yet (see its floor).
 
 Never edit a text or its gold to pass: a miss is a finding to fix with a general rule.
 """
@@ -50,6 +53,7 @@ GOLD_SETS = [
     GoldSet("heldout", ROOT / "tests" / "heldout" / "raw", ROOT / "tests" / "heldout" / "gold", 0.98, 0.98),
     GoldSet("heldout2", ROOT / "tests" / "heldout2" / "raw", ROOT / "tests" / "heldout2" / "gold", 0.98, 0.98),
     GoldSet("heldout3", ROOT / "tests" / "heldout3" / "raw", ROOT / "tests" / "heldout3" / "gold", 0.98, 0.98),
+    GoldSet("heldout4", ROOT / "tests" / "heldout4" / "raw", ROOT / "tests" / "heldout4" / "gold", 0.97, 0.97),
 ]
 
 

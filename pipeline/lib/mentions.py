@@ -26,7 +26,8 @@ from pipeline.lib.units import UnitTable, load_units
 _NOUN_PHRASE = re.compile(r"[^\s,;。!?:、\d]*")
 # Spaces and then a noun after a count: a caption with the number first (9000家 高新技术企业).
 _SPACED_NOUN = re.compile(r"^[ \t\u3000]+[\u4e00-\u9fff“]")
-_FOLLOW_OK = re.compile(r"^(?:$|[\s,;。!?:、)\]”’》—–\-~]|和|及|与|或|以及)")
+# A bracket after a value restates or annotates it (7763.1万吨(1552.6亿斤)): it describes no noun.
+_FOLLOW_OK = re.compile(r"^(?:$|[\s,;。!?:、()\]”’》—–\-~]|和|及|与|或|以及)")
 
 
 @dataclass(slots=True)

@@ -24,14 +24,17 @@ ARABIC = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 # written in Chinese has 十/百/千 in it or a magnitude or 成 after it.
 CHINESE = (r"(?=[一二两三四五六七八九十零〇百千]*[十百千万亿成])"
            r"[一二两三四五六七八九十][零〇一二两三四五六七八九十百千]*")
-# Fractions: 1/3, 三分之一. Both are shares in percent (占全省的1/3 -> 33.33).
-FRACTION = r"\d+\s*/\s*\d+|[一二三四五六七八九十]+分之[一二三四五六七八九十]+"
+# Fractions: 1/3, 三分之一, and a percent in words (增长百分之二十四点六, 百分之8.3): all in percent
+# (占全省的1/3 -> 33.33).
+FRACTION = (r"\d+\s*/\s*\d+|[一二三四五六七八九十]+分之[一二三四五六七八九十]+"
+            r"|百分之(?:[零〇一二两三四五六七八九十百]+(?:点[零〇一二三四五六七八九]+)?|\d+(?:\.\d+)?)")
 NUMBER = rf"(?:{ARABIC}|{CHINESE})"
 
 _CHINESE_RE = re.compile(r"^[一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*$")
 _ARABIC_RE = re.compile(rf"^{ARABIC}$")
 _CN_FRACTION_RE = re.compile(r"^([一二三四五六七八九十]+)分之([一二三四五六七八九十]+)$")
 _AR_FRACTION_RE = re.compile(r"^(\d+)\s*/\s*(\d+)$")
+_PERCENT_WORDS = "百分之"
 
 
 @lru_cache(maxsize=4096)
@@ -62,11 +65,15 @@ def parse_number(text: str) -> float | None:
 
 
 def parse_fraction(text: str) -> float | None:
-    """A fraction as a percent, rounded to two decimals: 1/3 -> 33.33, 三分之二 -> 66.67.
+    """A fraction as a percent, rounded to two decimals: 1/3 -> 33.33, 三分之二 -> 66.67; a percent
+    in words as written: 百分之二十四点六 -> 24.6.
 
     Gold writes 占全省的1/3 as 33.33 %, so the rounding is part of the value, not of display.
     """
     text = text.strip()
+    if text.startswith(_PERCENT_WORDS):  # 百分之二十四点六 -> 24.6
+        rest = text[len(_PERCENT_WORDS):]
+        return float(rest) if _ARABIC_RE.match(rest) else _chinese_value(rest)
     m = _AR_FRACTION_RE.match(text)
     if m:
         num, den = float(m.group(1)), float(m.group(2))

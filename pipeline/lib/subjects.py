@@ -290,7 +290,8 @@ class SubjectResolver:
         return Subject(text, None, raw=prev + head)
 
     def _match(self, subject: str) -> tuple[HeadMatch | None, str]:
-        """Try the subject, then without a trailing bracket, narrowing words, and tail words."""
+        """Try the subject, then without a trailing bracket, narrowing words, and tail words: the
+        variant whose dictionary spelling is longest (the first of equals)."""
         variants = [subject]
         no_paren = _TRAILING_PAREN.sub("", subject)
         variants.append(no_paren)
@@ -301,11 +302,13 @@ class SubjectResolver:
         untailed = self.lex.subject_tail_re.sub("", narrowed)
         if untailed:
             variants.append(untailed)
+        best: tuple[HeadMatch | None, str] = (None, subject)
         for v in dict.fromkeys(variants):
             m = self.dictionary.head(v)
-            if m is not None:
-                return m, v
-        return None, subject
+            # the longest spelling wins: 新登记各类市场主体 is 新登记市场主体, not 市场主体 after a flow
+            if m is not None and (best[0] is None or len(m.text) > len(best[0].text)):
+                best = (m, v)
+        return best
 
     def _excluded(self, prefix: str, flow: bool = True) -> bool:
         """A prefix that makes the subject not the whole region's indicator."""
