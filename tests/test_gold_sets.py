@@ -16,7 +16,8 @@
   before any run; measured then at strict F1 0.970, before its misses were fixed with general rules.
 - `heldout4`: a fourth set written blind (赣州 2013 with 百分之 numbers and old names, 海北州, 黑龙江
   2022 bulletin, 石家庄 press conference, 大冶市 plan with text tables, 东莞 2025), committed before
-  any run; measured then at strict F1 0.913. Its text-table rows are not read yet (see its floor).
+  any run; measured then at strict F1 0.913, before its misses were fixed with general rules (text
+  tables among them).
 
 Never edit a text or its gold to pass: a miss is a finding to fix with a general rule.
 """
@@ -49,11 +50,11 @@ class GoldSet:
 GOLD_SETS = [
     GoldSet("seeds", ROOT / "raw", ROOT / "tests" / "gold", 0.95, 0.97),
     # The held-out sets score 1.000 since rules were fitted with them in view: the floors now guard
-    # those rules against regressions (first, blind measurements: 0.972, 0.976 and 0.970).
+    # those rules against regressions (first, blind measurements: 0.972, 0.976, 0.970 and 0.913).
     GoldSet("heldout", ROOT / "tests" / "heldout" / "raw", ROOT / "tests" / "heldout" / "gold", 0.98, 0.98),
     GoldSet("heldout2", ROOT / "tests" / "heldout2" / "raw", ROOT / "tests" / "heldout2" / "gold", 0.98, 0.98),
     GoldSet("heldout3", ROOT / "tests" / "heldout3" / "raw", ROOT / "tests" / "heldout3" / "gold", 0.98, 0.98),
-    GoldSet("heldout4", ROOT / "tests" / "heldout4" / "raw", ROOT / "tests" / "heldout4" / "gold", 0.97, 0.97),
+    GoldSet("heldout4", ROOT / "tests" / "heldout4" / "raw", ROOT / "tests" / "heldout4" / "gold", 0.98, 0.98),
 ]
 
 

@@ -47,6 +47,7 @@ from pipeline.lib.periods import (
     year_at,
 )
 from pipeline.lib.subjects import Predicate, Subject, SubjectResolver, parse_predicate, resolver_for
+from pipeline.lib.texttables import Row, number_cell, table_rows
 from schemas.tables import column_dtypes
 
 FACT_COLUMNS = column_dtypes("facts")  # the published columns, in the model's order
@@ -103,12 +104,17 @@ def extract_facts(report: dict, text: str, sentences: list) -> list[dict]:
     resolver = resolver_for(ctx.region)
     estimated = estimate_paragraphs(sentences)
     para_years = paragraph_years(sentences, ctx.years)
-    out: list[dict] = []
-    seen: set[str] = set()
+    out: dict[str, dict] = {}  # by fact_id: a fact read twice (a label and its line) is one row
     labels = _Labels(resolver, sentences)
     short = [len(s.text) <= _LABEL_MAX for s in sentences]
+    rows = table_rows(sentences)
     previous, carry = None, None
     for i, sentence in enumerate(sentences):
+        if i in rows:  # a row of a text table: its cells say what each number is
+            for fact in _table_facts(ctx, resolver, sentence, rows[i]):
+                out.setdefault(fact["fact_id"], fact)
+            previous, carry = None, None
+            continue
         if not _MAY_HOLD_VALUE.search(sentence.text) or _FOOTNOTE.match(sentence.text):
             continue
         incoming = carry if _continues(previous, sentence) else None
@@ -118,10 +124,8 @@ def extract_facts(report: dict, text: str, sentences: list) -> list[dict]:
                                        para_years.get(sentence.paragraph_id))
         previous = sentence
         for fact in facts:
-            if fact["fact_id"] not in seen:
-                seen.add(fact["fact_id"])
-                out.append(fact)
-    return out
+            out.setdefault(fact["fact_id"], fact)
+    return list(out.values())
 
 
 class _Labels:
@@ -398,6 +402,49 @@ def _multi_year_section(section_path: str) -> bool:
         if lex.multi_year_re.search(heading):
             return True
     return False
+
+
+def _table_facts(ctx: _Context, resolver: SubjectResolver, sentence, row: Row) -> list[dict]:
+    """The facts of one row of a text table (`texttables`): the value of each value column, in the
+    row's unit, and the growth of each growth column, for the column's year and status. A price
+    index on the year before (居民消费价格指数 % 102.1) is a growth of 2.1."""
+    lex = load_lexicon()
+    unit_cell = row.cell("unit")
+    subj = resolver.resolve(row.name())
+    if not subj.text:
+        return []
+    unit = "" if unit_cell is None or lex.table_no_data_re.match(unit_cell.text) else unit_cell.text
+    status0, period0 = ctx.years.for_role(sentence.section_role)
+    out = []
+    for col, cell in zip(row.columns, row.cells, strict=True):
+        read = number_cell(cell.text) if col.kind in ("value", "growth") else None
+        if read is None:
+            continue
+        number, rest = read
+        growth = col.kind == "growth"
+        if not growth and unit in ("%", "") and lex.table_index_subject_re.search(subj.text) \
+                and 50 < float(number) < 200:
+            number, growth = f"{float(number) - 100:.6g}", True
+        mentions = find_mentions(f"{number}{'%' if growth else unit}{rest}")
+        if not mentions:
+            continue
+        m = replace(mentions[0], start=cell.start, end=cell.end, tail_end=cell.end)
+        read_metric = _metric(m, Predicate(change=growth), subj, None)
+        if read_metric is None:
+            continue
+        metric, value, unit_out = read_metric
+        status, period = status0, period0
+        if col.year is not None:
+            status, period = ctx.years.status_for_year(col.year, status0), col.year
+        if col.status == "target":
+            status, period = "target", col.year or ctx.years.plan_year_or_next()
+        elif col.status == "estimate":
+            status = "estimate"
+        if period is None:
+            continue
+        out.append(_fact(ctx, sentence, subj, m, metric, value, unit_out, _bound(m, Predicate(), None), False,
+                         status, period, sentence.text.strip()))
+    return out
 
 
 def _share_flow(resolver: SubjectResolver, flow: str, subject_text: str) -> str:

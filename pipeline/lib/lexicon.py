@@ -88,6 +88,11 @@ class Lexicon:
     np_stop_re: re.Pattern
     multi_year_re: re.Pattern
     single_year_re: re.Pattern
+    table_columns: dict[str, re.Pattern]  # header cell kind -> pattern (matched whole)
+    table_target_re: re.Pattern
+    table_estimate_re: re.Pattern
+    table_index_subject_re: re.Pattern
+    table_no_data_re: re.Pattern
     milestone_re: re.Pattern
     indicator_heads: tuple[str, ...]  # nouns that end the name of a quantity
     indicator_head_re: re.Pattern  # one of them at the end of a text
@@ -175,6 +180,11 @@ def load_lexicon(path: Path = EXTRACTION_PATH) -> Lexicon:
         np_stop_re=re.compile(_alternation(doc["np_stop_words"])),
         multi_year_re=re.compile("|".join(f"(?:{p})" for p in doc["multi_year_patterns"])),
         single_year_re=re.compile(doc["single_year_pattern"]),
+        table_columns={str(k): re.compile(str(v)) for k, v in doc["table_columns"].items()},
+        table_target_re=re.compile(doc["table_target"]),
+        table_estimate_re=re.compile(doc["table_estimate"]),
+        table_index_subject_re=re.compile(doc["table_index_subject"]),
+        table_no_data_re=re.compile(doc["table_no_data"]),
         milestone_re=re.compile(_alternation(doc["milestone_words"])),
         indicator_heads=tuple(str(h) for h in doc["indicator_heads"]),
         indicator_head_re=re.compile(rf"(?:{_alternation(doc['indicator_heads'])})$"),
