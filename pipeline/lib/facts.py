@@ -107,7 +107,7 @@ def extract_facts(report: dict, text: str, sentences: list) -> list[dict]:
     out: dict[str, dict] = {}  # by fact_id: a fact read twice (a label and its line) is one row
     labels = _Labels(resolver, sentences)
     short = [len(s.text) <= _LABEL_MAX for s in sentences]
-    rows = table_rows(sentences)
+    rows = table_rows(sentences, text)
     previous, carry = None, None
     for i, sentence in enumerate(sentences):
         if i in rows:  # a row of a text table: its cells say what each number is

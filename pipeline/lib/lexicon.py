@@ -88,6 +88,7 @@ class Lexicon:
     np_stop_re: re.Pattern
     multi_year_re: re.Pattern
     single_year_re: re.Pattern
+    table_name_words: tuple[str, ...]
     table_columns: dict[str, re.Pattern]  # header cell kind -> pattern (matched whole)
     table_target_re: re.Pattern
     table_estimate_re: re.Pattern
@@ -180,7 +181,9 @@ def load_lexicon(path: Path = EXTRACTION_PATH) -> Lexicon:
         np_stop_re=re.compile(_alternation(doc["np_stop_words"])),
         multi_year_re=re.compile("|".join(f"(?:{p})" for p in doc["multi_year_patterns"])),
         single_year_re=re.compile(doc["single_year_pattern"]),
-        table_columns={str(k): re.compile(str(v)) for k, v in doc["table_columns"].items()},
+        table_name_words=tuple(str(w) for w in doc["table_name_words"]),
+        table_columns={"name": re.compile(_alternation(doc["table_name_words"])),
+                       **{str(k): re.compile(str(v)) for k, v in doc["table_columns"].items()}},
         table_target_re=re.compile(doc["table_target"]),
         table_estimate_re=re.compile(doc["table_estimate"]),
         table_index_subject_re=re.compile(doc["table_index_subject"]),
