@@ -291,7 +291,8 @@ class SubjectResolver:
 
     def _match(self, subject: str) -> tuple[HeadMatch | None, str]:
         """Try the subject, then without a trailing bracket, narrowing words, and tail words: the
-        variant whose dictionary spelling is longest (the first of equals)."""
+        first variant with a dictionary spelling, or, when a narrowing word was dropped, the one
+        whose spelling is longest (the first of equals)."""
         variants = [subject]
         no_paren = _TRAILING_PAREN.sub("", subject)
         variants.append(no_paren)
@@ -302,12 +303,15 @@ class SubjectResolver:
         untailed = self.lex.subject_tail_re.sub("", narrowed)
         if untailed:
             variants.append(untailed)
+        longest = narrowed != no_paren  # a narrowing word may hide a longer spelling: try every variant
         best: tuple[HeadMatch | None, str] = (None, subject)
         for v in dict.fromkeys(variants):
             m = self.dictionary.head(v)
             # the longest spelling wins: 新登记各类市场主体 is 新登记市场主体, not 市场主体 after a flow
             if m is not None and (best[0] is None or len(m.text) > len(best[0].text)):
                 best = (m, v)
+                if not longest:
+                    break
         return best
 
     def _excluded(self, prefix: str, flow: bool = True) -> bool:
