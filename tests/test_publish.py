@@ -193,8 +193,14 @@ def _sorted_rows(warehouse: Path, name: str) -> list[tuple]:
     return _query(warehouse, f"select * from {name} order by {order}")
 
 
-@pytest.mark.parametrize("change", ["value", "removed", "added"])
-def test_an_update_of_the_duckdb_file_holds_what_a_full_build_does(tmp_path: Path, change: str) -> None:
+@pytest.mark.parametrize("one_by_one", [True, False], ids=["views_by_region", "views_whole"])
+@pytest.mark.parametrize("change", ["value", "removed", "added", "report_row"])
+def test_an_update_of_the_duckdb_file_holds_what_a_full_build_does(tmp_path: Path, change: str, one_by_one: bool,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """An update replaces the changed reports' rows and computes the views again only for their
+    regions ("report_row": only a report's own row changed, its plan year, which decides the view),
+    region by region or, past a number of regions, whole."""
+    monkeypatch.setattr(publish, "_REGIONS_ONE_BY_ONE", 8 if one_by_one else 0)
     before = source_tables()
     if change == "added":
         before = _without_report(before, WORK_2023)
@@ -204,10 +210,15 @@ def test_an_update_of_the_duckdb_file_holds_what_a_full_build_does(tmp_path: Pat
             pl.when(pl.col("report_id") == PLAN_2024).then(pl.col("value") + 1).otherwise(pl.col("value")))
     if change == "removed":
         after = _without_report(after, WORK_2023)
+    if change == "report_row":
+        after["reports"] = after["reports"].with_columns(
+            pl.when(pl.col("report_id") == PLAN_2024).then(pl.col("plan_year") + 1).otherwise(pl.col("plan_year")))
     _published(tmp_path, before, name="updated")
     updated = _published(tmp_path, after, name="updated")
     full = _published(tmp_path, after, name="full")
-    assert (updated.duckdb_build, updated.reports_replaced) == ("updated", 1)
+    assert (updated.duckdb_build, updated.reports_replaced) == ("updated", 0 if change == "report_row" else 1)
+    if change == "report_row":
+        assert _query(updated.warehouse, "select count(*) from target_vs_actual")[0][0] > 0
     assert full.duckdb_build == "full"
     for name in TABLES:
         assert _sorted_rows(updated.warehouse, name) == _sorted_rows(full.warehouse, name), name

@@ -208,6 +208,7 @@ def _build(frames: dict[str, Frame], build: Path, previous: Path | None,
     pending: collections.deque[Future] = collections.deque()
     hashes: list[pl.DataFrame] = []
     replaced: set[str] = set()
+    new_reports: pl.DataFrame | None = None
     try:
         for name in VIEW_SQL if previous is not None else ():
             con.execute(f"DROP VIEW IF EXISTS {_ident(name)}")
@@ -226,12 +227,15 @@ def _build(frames: dict[str, Frame], build: Path, previous: Path | None,
             while len(pending) >= in_flight:
                 pending.popleft().result()
             row_counts[name] = df.height
+            if name == "reports":
+                new_reports = df
+        regions = None if previous is None else _regions_to_update(previous, new_reports, replaced)
         for name, sql in VIEW_SQL.items():
             con.execute("BEGIN TRANSACTION")
             con.execute(f"CREATE VIEW {name} AS {sql}")
             _comment(con, name, "VIEW")
             con.execute("COMMIT")
-            rows = check_view(name, con.sql(f"SELECT * FROM {name}").pl())
+            rows = check_view(name, _view_rows(con, name, None if regions is None else (previous, regions)))
             pending.append(writer.submit(write_parquet, name, rows, build / PARQUET_DIR / f"{name}.parquet"))
             row_counts[name] = rows.height
         while pending:
@@ -253,6 +257,47 @@ def _build(frames: dict[str, Frame], build: Path, previous: Path | None,
 
 
 # --- updating the previous DuckDB file ------------------------------------------------------------
+
+
+def _regions_to_update(previous: Path, new_reports: pl.DataFrame | None, replaced: set[str]) -> set[str] | None:
+    """The regions whose view rows an update must compute again: those of the reports whose rows
+    it replaced, and of the reports whose own row changed (a publish date decides which report a
+    view takes). None when the previous build's `reports` cannot tell (then every row is computed)."""
+    old_path = previous / PARQUET_DIR / "reports.parquet"
+    if new_reports is None or not old_path.is_file():
+        return None
+    old = pl.read_parquet(old_path)
+    if old.schema != new_reports.schema:
+        return None
+    keys = list(old.columns)
+    differ = pl.concat([new_reports.join(old, on=keys, how="anti", nulls_equal=True),
+                        old.join(new_reports, on=keys, how="anti", nulls_equal=True)])
+    ids = replaced | set(differ["report_id"].to_list())
+    both = pl.concat([old.select("report_id", "region"), new_reports.select("report_id", "region")])
+    return set(both.filter(pl.col("report_id").is_in(sorted(ids)) & pl.col("region").is_not_null())["region"])
+
+
+_REGIONS_ONE_BY_ONE = 8  # beyond this many regions an update computes a view whole (~1.2 s at 10,000 reports)
+
+
+def _view_rows(con: duckdb.DuckDBPyConnection, name: str, update: tuple[Path, set[str]] | None) -> pl.DataFrame:
+    """A view's rows. In an update, the previous build's rows of the regions nothing changed in are
+    kept and only the others' are computed: a view's rows of a region depend on that region's
+    facts and reports alone (DuckDB pushes the region filter into the view: ~0.1 s instead of
+    ~1.2 s per view at 10,000 reports)."""
+    previous_file = None if update is None else update[0] / PARQUET_DIR / f"{name}.parquet"
+    if update is None or not previous_file.is_file():
+        return con.sql(f"SELECT * FROM {name}").pl()
+    regions = sorted(update[1])
+    kept = pl.read_parquet(previous_file).filter(~pl.col("region").is_in(regions))
+    if not regions:
+        return kept
+    if len(regions) > _REGIONS_ONE_BY_ONE:
+        fresh = con.sql(f"SELECT * FROM {name}").pl().filter(pl.col("region").is_in(regions))
+    else:  # region = '…' is pushed into the view (0.1 s); an IN list is not (0.5–0.7 s)
+        fresh = con.sql(" UNION ALL ".join(f"SELECT * FROM {name} WHERE region = {_sql_string(r)}"
+                                           for r in regions)).pl()
+    return pl.concat([kept, conform(name, fresh)[0].select(kept.columns)])
 
 
 def build_format() -> str:
