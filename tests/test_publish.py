@@ -194,12 +194,13 @@ def _sorted_rows(warehouse: Path, name: str) -> list[tuple]:
 
 
 @pytest.mark.parametrize("one_by_one", [True, False], ids=["views_by_region", "views_whole"])
-@pytest.mark.parametrize("change", ["value", "removed", "added", "report_row"])
+@pytest.mark.parametrize("change", ["value", "removed", "added", "report_row", "direction"])
 def test_an_update_of_the_duckdb_file_holds_what_a_full_build_does(tmp_path: Path, change: str, one_by_one: bool,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """An update replaces the changed reports' rows and computes the views again only for their
     regions ("report_row": only a report's own row changed, its plan year, which decides the view),
-    region by region or, past a number of regions, whole."""
+    region by region or, past a number of regions, whole; a change of the dictionary ("direction",
+    which decides `met`) computes them whole."""
     monkeypatch.setattr(publish, "_REGIONS_ONE_BY_ONE", 8 if one_by_one else 0)
     before = source_tables()
     if change == "added":
@@ -213,10 +214,14 @@ def test_an_update_of_the_duckdb_file_holds_what_a_full_build_does(tmp_path: Pat
     if change == "report_row":
         after["reports"] = after["reports"].with_columns(
             pl.when(pl.col("report_id") == PLAN_2024).then(pl.col("plan_year") + 1).otherwise(pl.col("plan_year")))
+    if change == "direction":
+        after["indicators"] = after["indicators"].with_columns(
+            direction=pl.when(pl.col("direction") == "lower").then(pl.lit("higher")).otherwise(pl.lit("lower")))
     _published(tmp_path, before, name="updated")
     updated = _published(tmp_path, after, name="updated")
     full = _published(tmp_path, after, name="full")
-    assert (updated.duckdb_build, updated.reports_replaced) == ("updated", 0 if change == "report_row" else 1)
+    replaced = 0 if change in ("report_row", "direction") else 1
+    assert (updated.duckdb_build, updated.reports_replaced) == ("updated", replaced)
     if change == "report_row":
         assert _query(updated.warehouse, "select count(*) from target_vs_actual")[0][0] > 0
     assert full.duckdb_build == "full"

@@ -208,7 +208,7 @@ def _build(frames: dict[str, Frame], build: Path, previous: Path | None,
     pending: collections.deque[Future] = collections.deque()
     hashes: list[pl.DataFrame] = []
     replaced: set[str] = set()
-    new_reports: pl.DataFrame | None = None
+    kept_whole: dict[str, pl.DataFrame] = {}  # reports and indicators, which the views read
     try:
         for name in VIEW_SQL if previous is not None else ():
             con.execute(f"DROP VIEW IF EXISTS {_ident(name)}")
@@ -227,9 +227,9 @@ def _build(frames: dict[str, Frame], build: Path, previous: Path | None,
             while len(pending) >= in_flight:
                 pending.popleft().result()
             row_counts[name] = df.height
-            if name == "reports":
-                new_reports = df
-        regions = None if previous is None else _regions_to_update(previous, new_reports, replaced)
+            if name in ("reports", "indicators"):
+                kept_whole[name] = df
+        regions = None if previous is None else _regions_to_update(previous, kept_whole, replaced)
         for name, sql in VIEW_SQL.items():
             con.execute("BEGIN TRANSACTION")
             con.execute(f"CREATE VIEW {name} AS {sql}")
@@ -259,14 +259,17 @@ def _build(frames: dict[str, Frame], build: Path, previous: Path | None,
 # --- updating the previous DuckDB file ------------------------------------------------------------
 
 
-def _regions_to_update(previous: Path, new_reports: pl.DataFrame | None, replaced: set[str]) -> set[str] | None:
+def _regions_to_update(previous: Path, new: dict[str, pl.DataFrame], replaced: set[str]) -> set[str] | None:
     """The regions whose view rows an update must compute again: those of the reports whose rows
     it replaced, and of the reports whose own row changed (a publish date decides which report a
-    view takes). None when the previous build's `reports` cannot tell (then every row is computed)."""
-    old_path = previous / PARQUET_DIR / "reports.parquet"
-    if new_reports is None or not old_path.is_file():
+    view takes). None, every row computed, when the indicators changed (their direction decides
+    `met` everywhere) or when the previous build cannot tell."""
+    old_paths = {name: previous / PARQUET_DIR / f"{name}.parquet" for name in ("reports", "indicators")}
+    if set(new) != set(old_paths) or not all(p.is_file() for p in old_paths.values()):
         return None
-    old = pl.read_parquet(old_path)
+    if not pl.read_parquet(old_paths["indicators"]).equals(new["indicators"]):
+        return None
+    old, new_reports = pl.read_parquet(old_paths["reports"]), new["reports"]
     if old.schema != new_reports.schema:
         return None
     keys = list(old.columns)
