@@ -430,6 +430,25 @@ CASES = [
                 F("gdp", "growth", 7, "%", "approx", status="target", period=2024),
                 F("fixed_asset_investment", "growth", 12, "%", "ge", status="target", period=2024),
                 F("new_urban_jobs", "level", 5000, "人", "ge", status="target", period=2024)]),
+    Case("a text table with thousands separators, % in cells, two years (latest first) and a rate",
+         "指标 单位 2023年 2022年 增长%\n地区生产总值 亿元 15,760.34 14,920.75 5.9%\n城镇新增就业 人 12,315 11,002 —\n"
+         "常住人口城镇化率 % 65.2 64.4 0.8\n居民消费价格指数(上年=100) % 102.1 101.9 —",
+         coded=[F("gdp", "level", 15760.34, "亿元"), F("gdp", "level", 14920.75, "亿元", period=2022),
+                F("gdp", "growth", 5.9), F("new_urban_jobs", "level", 12315, "人"),
+                F("new_urban_jobs", "level", 11002, "人", period=2022), F("urbanization_rate", "share", 65.2),
+                F("urbanization_rate", "share", 64.4, period=2022), F("urbanization_rate", "change", 0.8, "pp"),
+                F("cpi", "growth", 2.1), F("cpi", "growth", 1.9, period=2022)]),
+    Case("a text table of goals: a range, a sign, a row of words, the unit beside the name",
+         "指标 2024年目标 增长%\n地区生产总值(亿元) 870 6.5—7\n固定资产投资 — ≥7\n生态环境 完成省下达任务 —\n"
+         "城镇新增就业(万人) 1.2 —", role="targets",
+         coded=[F("gdp", "level", 870, "亿元"), F("gdp", "growth", 6.5, "%", "ge"), F("gdp", "growth", 7, "%", "le"),
+                F("fixed_asset_investment", "growth", 7, "%", "ge"), F("new_urban_jobs", "level", 1.2, "万人")]),
+    Case("percents in words with bounds", "地区生产总值增长百分之十左右,固定资产投资增长百分之七以上。", role="targets",
+         coded=[F("gdp", "growth", 10, "%", "approx"), F("fixed_asset_investment", "growth", 7, "%", "ge")]),
+    Case("a bracket of words after a value qualifies a noun: no fact",
+         "一般公共预算收入5亿元(含)以上的镇街达到8个。建设年产20万吨(一期)聚苯乙烯项目。", absent=[5, 20]),
+    Case("设区市 are all the cities: a province's own air figure", "全省设区市空气质量优良天数比例达到80.5%。",
+         coded=[F("good_air_days_ratio", "share", 80.5)]),
     Case("no table without a header of table words", "主要指标完成情况如下\n地区生产总值 亿元 812.6 5.1",
          absent=[5.1]),
     Case("a starting point without its own year is no fact", "城镇化率由61.2%提高到63.5%。",
@@ -711,7 +730,8 @@ def test_towns_counties_and_streets_but_not_words_of_town_and_country() -> None:
 
     resolver = resolver_for("烟台市")
     words = ["全市城镇", "全市城乡", "全县乡镇", "推进美丽乡村", "壮大县域", "全县", "各乡镇", "全市", "新增上市",
-             "全省各市", "城市", "超市"]
-    parts = ["其中天荒坪镇", "坂田街道", "其中正定县", "蓬莱区大辛店镇", "陈贵镇、灵乡镇", "其中哈尔滨市"]
+             "城市", "超市", "全省设区市", "地级市"]
+    parts = ["其中天荒坪镇", "坂田街道", "其中正定县", "蓬莱区大辛店镇", "陈贵镇、灵乡镇", "其中哈尔滨市", "全省各市",
+             "省会城市", "烟台市区"]
     assert [w for w in words if resolver._excluded(w, flow=False)] == []
     assert [p for p in parts if not resolver._excluded(p, flow=False)] == []

@@ -194,7 +194,7 @@ def _sorted_rows(warehouse: Path, name: str) -> list[tuple]:
 
 
 @pytest.mark.parametrize("one_by_one", [True, False], ids=["views_by_region", "views_whole"])
-@pytest.mark.parametrize("change", ["value", "removed", "added", "report_row", "direction"])
+@pytest.mark.parametrize("change", ["value", "removed", "added", "report_row", "direction", "moved"])
 def test_an_update_of_the_duckdb_file_holds_what_a_full_build_does(tmp_path: Path, change: str, one_by_one: bool,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """An update replaces the changed reports' rows and computes the views again only for their
@@ -214,6 +214,11 @@ def test_an_update_of_the_duckdb_file_holds_what_a_full_build_does(tmp_path: Pat
     if change == "report_row":
         after["reports"] = after["reports"].with_columns(
             pl.when(pl.col("report_id") == PLAN_2024).then(pl.col("plan_year") + 1).otherwise(pl.col("plan_year")))
+    if change == "moved":  # a report now of another region: both regions' view rows change
+        for name in ("reports", "facts"):
+            after[name] = after[name].with_columns(
+                pl.when(pl.col("report_id") == WORK_2023).then(pl.lit("烟台市")).otherwise(pl.col("region"))
+                .alias("region"))
     if change == "direction":
         after["indicators"] = after["indicators"].with_columns(
             direction=pl.when(pl.col("direction") == "lower").then(pl.lit("higher")).otherwise(pl.lit("lower")))

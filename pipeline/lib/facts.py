@@ -406,45 +406,57 @@ def _multi_year_section(section_path: str) -> bool:
 
 def _table_facts(ctx: _Context, resolver: SubjectResolver, sentence, row: Row) -> list[dict]:
     """The facts of one row of a text table (`texttables`): the value of each value column, in the
-    row's unit, and the growth of each growth column, for the column's year and status. A price
-    index on the year before (居民消费价格指数 % 102.1) is a growth of 2.1."""
+    row's unit, and the growth of each growth column, for the column's year and status. A rate's
+    growth column (常住人口城镇化率 % 65.2 0.8) is a change in percentage points; a price index on
+    the year before (居民消费价格指数(上年=100) % 102.1) is a growth of 2.1."""
     lex = load_lexicon()
-    unit_cell = row.cell("unit")
     subj = resolver.resolve(row.name())
     if not subj.text:
         return []
+    unit_cell = row.cell("unit")
     unit = "" if unit_cell is None or lex.table_no_data_re.match(unit_cell.text) else unit_cell.text
+    if unit_cell is None and _is_unit(row.name_bracket()):
+        unit = row.name_bracket()  # 地区生产总值(亿元)
     status0, period0 = ctx.years.for_role(sentence.section_role)
     out = []
     for col, cell in zip(row.columns, row.cells, strict=True):
-        read = number_cell(cell.text) if col.kind in ("value", "growth") else None
-        if read is None:
+        number = number_cell(cell.text) if col.kind in ("value", "growth") else None
+        if number is None:
             continue
-        number, rest = read
-        growth = col.kind == "growth"
-        if not growth and unit in ("%", "") and lex.table_index_subject_re.search(subj.text) \
-                and 50 < float(number) < 200:
-            number, growth = f"{float(number) - 100:.6g}", True
-        mentions = find_mentions(f"{number}{'%' if growth else unit}{rest}")
-        if not mentions:
-            continue
-        m = replace(mentions[0], start=cell.start, end=cell.end, tail_end=cell.end)
-        read_metric = _metric(m, Predicate(change=growth), subj, None)
-        if read_metric is None:
-            continue
-        metric, value, unit_out = read_metric
-        status, period = status0, period0
-        if col.year is not None:
-            status, period = ctx.years.status_for_year(col.year, status0), col.year
-        if col.status == "target":
-            status, period = "target", col.year or ctx.years.plan_year_or_next()
-        elif col.status == "estimate":
-            status = "estimate"
-        if period is None:
-            continue
-        out.append(_fact(ctx, sentence, subj, m, metric, value, unit_out, _bound(m, Predicate(), None), False,
-                         status, period, sentence.text.strip()))
+        low, high, growth, rate = number.low, number.high, col.kind == "growth", unit == "%"
+        if not growth and unit in ("%", "") and high is None and lex.table_index_subject_re.search(subj.text) \
+                and 50 < float(low) < 200:
+            low, growth, rate = f"{float(low) - 100:.6g}", True, False
+        shown = ("个百分点" if rate else "%") if growth else ("%" if number.percent else unit)
+        written = f"{low}{shown}" + (f"—{high}{shown}" if high is not None else "") + number.rest
+        sign_bound = lex.predicates[number.sign].bound if number.sign in lex.predicates else None
+        for mention in find_mentions(written):
+            m = replace(mention, start=cell.start, end=cell.end, tail_end=cell.end)
+            read = _metric(m, Predicate(change=growth), subj, None)
+            if read is None:
+                continue
+            metric, value, unit_out = read
+            status, period = status0, period0
+            if col.year is not None:
+                status, period = ctx.years.status_for_year(col.year, status0), col.year
+            if col.status == "target":
+                status, period = "target", col.year or ctx.years.plan_year_or_next()
+            elif col.status == "estimate":
+                status = "estimate"
+            if period is None:
+                continue
+            bound = sign_bound or _bound(m, Predicate(), None)
+            out.append(_fact(ctx, sentence, subj, m, metric, value, unit_out, bound, False, status, period,
+                             sentence.text.strip()))
     return out
+
+
+def _is_unit(text: str) -> bool:
+    """Whether a bracket's words are a unit (亿元, 万人, %), not a label (上年=100)."""
+    if not text:
+        return False
+    mentions = find_mentions(f"1{text}")
+    return len(mentions) == 1 and mentions[0].end == len(text) + 1
 
 
 def _share_flow(resolver: SubjectResolver, flow: str, subject_text: str) -> str:

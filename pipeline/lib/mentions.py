@@ -26,8 +26,9 @@ from pipeline.lib.units import UnitTable, load_units
 _NOUN_PHRASE = re.compile(r"[^\s,;。!?:、\d]*")
 # Spaces and then a noun after a count: a caption with the number first (9000家 高新技术企业).
 _SPACED_NOUN = re.compile(r"^[ \t\u3000]+[\u4e00-\u9fff“]")
-# A bracket after a value restates or annotates it (7763.1万吨(1552.6亿斤)): it describes no noun.
-_FOLLOW_OK = re.compile(r"^(?:$|[\s,;。!?:、()\]”’》—–\-~]|和|及|与|或|以及)")
+# A bracket with a number after a value restates it (7763.1万吨(1552.6亿斤)); one with words may
+# qualify a noun (5亿元(含)以上的镇街, 20万吨(一期)聚苯乙烯项目).
+_FOLLOW_OK = re.compile(r"^(?:$|[\s,;。!?:、)\]”’》—–\-~]|\((?=\s*\d)|和|及|与|或|以及)")
 
 
 @dataclass(slots=True)
@@ -95,6 +96,7 @@ class MentionFinder:
             rf"(?:(?P<nf>{lex.not_fact_pattern})|(?P<rank>{rank})|(?P<val>{value}))"
         )
         self.range_between = re.compile(rf"^\s*(?:{lex.range_separator_pattern})\s*$")
+        self.post_at = re.compile(lex.post_bound_pattern)
 
     # ------------------------------------------------------------------ raw values
     def _scan(self, text: str) -> tuple[list[_Raw], list[Mention]]:
@@ -121,8 +123,10 @@ class MentionFinder:
                 start, sign = start - 1, -1.0
             if m.group("frac"):
                 value = parse_fraction(m.group("frac"))
-                if value is not None:
-                    out.append(_Raw(start, m.end("frac"), m.end("frac"), value, None, "%", "fraction", None))
+                if value is not None:  # a bound after it: 增长百分之十左右
+                    after = self.post_at.match(text, m.end("frac"))
+                    out.append(_Raw(start, m.end("frac"), after.end() if after else m.end("frac"), value, None, "%",
+                                    "fraction", self.lex.post_bounds[after.group()] if after else None))
                 continue
             if m.group("bare"):  # 突破千亿元: one 千亿元; 突破千家: 1000 家
                 bare = m.group("bare")

@@ -73,6 +73,8 @@ def parse_fraction(text: str) -> float | None:
     text = text.strip()
     if text.startswith(_PERCENT_WORDS):  # 百分之二十四点六 -> 24.6
         rest = text[len(_PERCENT_WORDS):]
+        if rest == "百":
+            return 100.0  # 百分之百
         return float(rest) if _ARABIC_RE.match(rest) else _chinese_value(rest)
     m = _AR_FRACTION_RE.match(text)
     if m:

@@ -322,8 +322,8 @@ class SubjectResolver:
             return True
         if self.lex.narrowing_prefix_re.search(prefix.rstrip("的")):
             return True
-        for own in self._own_spellings:  # 景德镇市, 镇江: the region's name is not a town's
-            prefix = prefix.replace(own, " ")
+        for own in self._own_spellings:  # 景德镇市, 镇江: the region's name is not a town's (烟台市区 is a part)
+            prefix = re.sub(re.escape(own) + "(?![区城])", " ", prefix)
         for m in self.lex.subregion_re.finditer(prefix):
             if self._own_name(m.group()):
                 continue  # 青岛港 in a 青岛市 report: the region's own port

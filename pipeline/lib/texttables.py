@@ -16,7 +16,22 @@ from pipeline.lib.lexicon import load_lexicon
 
 _CELL = re.compile(r"[^\s|]+")  # cells are split by spaces (ASCII or ideographic), tabs or |
 _YEAR = re.compile(r"((?:19|20)\d{2})年")
-_NUMBER_CELL = re.compile(r"^([-−+]?\d+(?:\.\d+)?)(.*)$")
+_NUM = r"[-−+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+# A number cell: a bound sign before it (≥7), a % after it, a range (6.5—7), a bound word (7左右).
+_NUMBER_CELL = re.compile(rf"^(?P<sign>[≥≤<>])?(?P<low>{_NUM})(?P<pct>%)?"
+                          rf"(?:\s*[—–~至到-]\s*(?P<high>{_NUM})%?)?(?P<rest>.*)$")
+_TRAILING_BRACKET = re.compile(r"\(([^()]*)\)$")
+
+
+@dataclass(frozen=True)
+class Number:
+    """A number cell as written: `low` (and `high` for a range), commas gone."""
+
+    low: str
+    high: str | None
+    percent: bool  # written with %
+    sign: str  # a bound sign before it: ≥ ≤ < >, or ""
+    rest: str  # what follows: 左右, 以上…
 
 
 @dataclass(frozen=True)
@@ -46,7 +61,16 @@ class Row:
         return next((c for col, c in zip(self.columns, self.cells, strict=True) if col.kind == kind), None)
 
     def name(self) -> str:
-        """The indicator the row is about, without spaces or a lead-in (其中: 工业投资 -> 工业投资)."""
+        """The indicator the row is about, without spaces, a lead-in or a bracket (其中: 工业投资 ->
+        工业投资; 居民消费价格指数(上年=100) -> 居民消费价格指数)."""
+        return _TRAILING_BRACKET.sub("", self._name())
+
+    def name_bracket(self) -> str:
+        """What a bracket after the name says (地区生产总值(亿元) -> 亿元: a unit, when no column has it)."""
+        m = _TRAILING_BRACKET.search(self._name())
+        return m.group(1) if m else ""
+
+    def _name(self) -> str:
         cell = self.cell("name")
         return "" if cell is None else re.sub(r"\s+", "", cell.text).rsplit(":", 1)[-1]
 
@@ -73,19 +97,30 @@ def header(text: str) -> tuple[Column, ...] | None:
     kinds = [c.kind for c in columns]
     if len(columns) < 3 or kinds[0] != "name" or not ({"value", "growth"} & set(kinds)):
         return None
-    # a growth column that names no year is of the value column before it (2023年目标 增长%: a goal)
+    # a growth column that names no year is of the latest value column (2023年目标 增长%: a goal;
+    # 2023年 2022年 增长%: 2023's growth), else of the value column before it
+    values = [c for c in columns if c.kind == "value"]
+    dated = [c for c in values if c.year is not None]
     for i, col in enumerate(columns):
         if col.kind == "growth" and col.year is None and col.status is None:
-            before = next((c for c in reversed(columns[:i]) if c.kind == "value"), None)
+            before = max(dated, key=lambda c: c.year) if dated else next(
+                (c for c in reversed(columns[:i]) if c.kind == "value"), None)
             if before is not None:
                 columns[i] = Column("growth", before.year, before.status)
     return tuple(columns)
 
 
-def number_cell(text: str) -> tuple[str, str] | None:
-    """The number of a cell as written and what follows it (`7左右` -> ("7", "左右")), or None."""
+def number_cell(text: str) -> Number | None:
+    """The number a cell holds (`7左右`, `15,760.34`, `6.5—7`, `≥7`, `5.9%`), or None."""
     m = _NUMBER_CELL.match(text)
-    return None if m is None else (m.group(1).replace("−", "-"), m.group(2))
+    if m is None:
+        return None
+
+    def plain(x: str | None) -> str | None:
+        return None if x is None else x.replace(",", "").replace("−", "-")
+
+    return Number(plain(m.group("low")), plain(m.group("high")), bool(m.group("pct")), m.group("sign") or "",
+                  m.group("rest"))
 
 
 def table_rows(sentences: list, text: str) -> dict[int, Row]:
@@ -103,10 +138,12 @@ def table_rows(sentences: list, text: str) -> dict[int, Row]:
     columns: tuple[Column, ...] | None = None
     for i, s in enumerate(sentences):
         if columns is not None:
-            row = _row(s.text, columns, lex)
+            row = _row(s.text, columns)
             if row is not None:
                 out[i] = row
                 continue
+            if len(cells(s.text)) == len(columns):
+                continue  # 生态环境 完成省下达任务 —: a row of words; the table goes on (its text is read as prose)
         columns = header(s.text) if len(s.text) <= 80 else None
     return out
 
@@ -123,17 +160,15 @@ def _may_have_header(text: str, words: tuple[str, ...]) -> bool:
     return False
 
 
-def _row(text: str, columns: tuple[Column, ...], lex) -> Row | None:
+def _row(text: str, columns: tuple[Column, ...]) -> Row | None:
     found = cells(text)
     extra = len(found) - len(columns)
     if extra < 0 or not found:
         return None
     if extra:  # 其中: 工业投资 亿元 — 21.5: the name held a space
         found = [Cell(found[0].start, found[extra].end, text[found[0].start:found[extra].end]), *found[extra + 1:]]
-    for col, cell in zip(columns, found, strict=True):
-        if col.kind in ("value", "growth") and number_cell(cell.text) is None \
-                and not lex.table_no_data_re.match(cell.text):
-            return None
-    if all(number_cell(c.text) is None for col, c in zip(columns, found, strict=True) if col.kind != "name"):
-        return None  # a line of words only: not a row
+    # a value cell may be words (完成省下达任务): the row goes on, the cell is not read
+    if all(number_cell(c.text) is None for col, c in zip(columns, found, strict=True)
+           if col.kind in ("value", "growth")):
+        return None  # no number where the header says numbers: not a row
     return Row(columns, tuple(found))
