@@ -13,6 +13,7 @@ provisional result or a goal.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from pipeline.lib.lexicon import load_lexicon
@@ -68,17 +69,21 @@ def _shift(year: int | None, by: int) -> int | None:
     return year + by if year is not None else None
 
 
-def estimate_paragraphs(sentences: list) -> set[int]:
-    """The paragraphs whose first sentence opens with 预计 (after list markers)."""
-    lex = load_lexicon()
-    out, last_para = set(), None
+def _paragraph_openings(sentences: list) -> Iterator[tuple[int, str]]:
+    """(paragraph_id, text without list markers) of the first sentence of every paragraph that is
+    not a heading: where 预计 or a year covers the whole paragraph."""
+    last_para = None
     for s in sentences:
         if s.paragraph_id == last_para or s.is_heading:
             continue
         last_para = s.paragraph_id
-        if lex.estimate_re.search(_MARKDOWN_LEAD.sub("", s.text)[:4]):  # 预计, / 初步预计,
-            out.add(s.paragraph_id)
-    return out
+        yield s.paragraph_id, _MARKDOWN_LEAD.sub("", s.text)
+
+
+def estimate_paragraphs(sentences: list) -> set[int]:
+    """The paragraphs whose first sentence opens with 预计 (after list markers)."""
+    lex = load_lexicon()
+    return {pid for pid, text in _paragraph_openings(sentences) if lex.estimate_re.search(text[:4])}  # 初步预计,
 
 
 def paragraph_years(sentences: list, years: ReportYears) -> dict[int, int]:
@@ -86,15 +91,8 @@ def paragraph_years(sentences: list, years: ReportYears) -> dict[int, int]:
     到2025年), and that year: what the paragraph says without a year of its own is of it (今年,我们将…
     新认定高新技术企业1000家以上。同时,…数字经济核心产业增加值增长10%: both goals, in a text whose
     sections do not say so; 2022年,… in a section reviewing five years: that year's results)."""
-    out, last_para = {}, None
-    for s in sentences:
-        if s.paragraph_id == last_para or s.is_heading:
-            continue
-        last_para = s.paragraph_id
-        year = _opening_year(_MARKDOWN_LEAD.sub("", s.text), years, horizon=False)
-        if year is not None:
-            out[s.paragraph_id] = year
-    return out
+    openings = ((pid, _opening_year(text, years, horizon=False)) for pid, text in _paragraph_openings(sentences))
+    return {pid: year for pid, year in openings if year is not None}
 
 
 def estimate_from(text: str, whole_paragraph: bool) -> int | None:

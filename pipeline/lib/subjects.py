@@ -142,9 +142,11 @@ class SubjectResolver:
         self.dictionary = dictionary or load_dictionary()
         self.region = region or ""
         self.region_short = _region_short(self.region)
-        # the region's own name, and its short name where it would read as a town or a county
-        self._own_spellings = [n for n in (self.region, self.region_short)
-                               if len(n) >= 2 and (n == self.region or any(c in n for c in "镇乡县"))]
+        # the region's own name, and its short name where it would read as a town or a county; not
+        # before 区/城 (烟台市区 is a part)
+        own = [n for n in (self.region, self.region_short)
+               if len(n) >= 2 and (n == self.region or any(c in n for c in "镇乡县"))]
+        self._own_name_re = re.compile(f"(?:{'|'.join(map(re.escape, own))})(?![区城])") if own else None
         self._memo: dict[tuple[str, bool, str], Subject] = {}
 
     # ------------------------------------------------------------------ text
@@ -322,8 +324,8 @@ class SubjectResolver:
             return True
         if self.lex.narrowing_prefix_re.search(prefix.rstrip("的")):
             return True
-        for own in self._own_spellings:  # 景德镇市, 镇江: the region's name is not a town's (烟台市区 is a part)
-            prefix = re.sub(re.escape(own) + "(?![区城])", " ", prefix)
+        if self._own_name_re is not None:  # 景德镇市, 镇江: the region's name is not a town's
+            prefix = self._own_name_re.sub(" ", prefix)
         for m in self.lex.subregion_re.finditer(prefix):
             if self._own_name(m.group()):
                 continue  # 青岛港 in a 青岛市 report: the region's own port

@@ -138,11 +138,12 @@ def table_rows(sentences: list, text: str) -> dict[int, Row]:
     columns: tuple[Column, ...] | None = None
     for i, s in enumerate(sentences):
         if columns is not None:
-            row = _row(s.text, columns)
+            found = cells(s.text)
+            row = _row(s.text, found, columns)
             if row is not None:
                 out[i] = row
                 continue
-            if len(cells(s.text)) == len(columns):
+            if len(found) == len(columns):
                 continue  # 生态环境 完成省下达任务 —: a row of words; the table goes on (its text is read as prose)
         columns = header(s.text) if len(s.text) <= 80 else None
     return out
@@ -160,8 +161,7 @@ def _may_have_header(text: str, words: tuple[str, ...]) -> bool:
     return False
 
 
-def _row(text: str, columns: tuple[Column, ...]) -> Row | None:
-    found = cells(text)
+def _row(text: str, found: list[Cell], columns: tuple[Column, ...]) -> Row | None:
     extra = len(found) - len(columns)
     if extra < 0 or not found:
         return None
